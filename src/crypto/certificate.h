@@ -1,0 +1,72 @@
+// Certificate: an immutable, parsed X.509 certificate.
+//
+// Copyable (shares the OpenSSL object); thread-safe. Equality is byte equality of the DER.
+#pragma once
+
+#include <openssl/types.h>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "core/status.h"
+#include "core/time.h"
+#include "crypto/public_key.h"
+
+namespace signet::crypto {
+
+// One attribute of a distinguished name, e.g. {"CN", "Notation Test Root"}.
+using NameAttribute = std::pair<std::string, std::string>;
+
+class Certificate {
+ public:
+  static Result<Certificate> FromDer(std::string_view der);
+  // Exactly one "-----BEGIN CERTIFICATE-----" block.
+  static Result<Certificate> FromPem(std::string_view pem);
+  // One or more PEM certificates, or a single DER certificate (trust store files are either).
+  static Result<std::vector<Certificate>> ParseBundle(std::string_view pem_or_der);
+
+  const std::string& der() const { return der_; }
+  std::string ToPem() const;
+  // DER of the TBSCertificate (what the issuer signed).
+  std::string TbsDer() const;
+
+  // Distinguished names in the form notation-go and Go's pkix.Name.String() print, most specific
+  // first: "CN=Notation Test Root,O=Notary,L=Seattle,ST=WA,C=US".
+  std::string Subject() const;
+  std::string Issuer() const;
+  // The subject's attributes in the same order as Subject(), short names (CN, O, OU, L, ST, C, ...).
+  std::vector<NameAttribute> SubjectAttributes() const;
+
+  Timestamp not_before() const;
+  Timestamp not_after() const;
+  std::string SerialHex() const;
+  // Lower-case hex SHA-256 of the DER: the Notary "x509chain.thumbprint#S256" entry.
+  std::string Sha256Thumbprint() const;
+
+  Result<PublicKey> public_key() const;
+
+  // basicConstraints cA; pathLenConstraint when present.
+  bool IsCa() const;
+  std::optional<int> PathLength() const;
+  bool IsSelfIssued() const;  // subject == issuer
+  // keyUsage bits (X509v3_KU_*); nullopt when the extension is absent.
+  std::optional<uint32_t> KeyUsage() const;
+  // Extended key usage (XKU_* bits); nullopt when the extension is absent.
+  std::optional<uint32_t> ExtendedKeyUsage() const;
+
+  X509* raw() const { return x509_.get(); }
+
+  friend bool operator==(const Certificate& a, const Certificate& b) { return a.der_ == b.der_; }
+
+ private:
+  Certificate(std::shared_ptr<X509> x509, std::string der)
+      : x509_(std::move(x509)), der_(std::move(der)) {}
+  std::shared_ptr<X509> x509_;
+  std::string der_;
+};
+
+}  // namespace signet::crypto

@@ -1,0 +1,73 @@
+// The content of a Notary Project signature envelope, whatever its encoding (JWS or COSE).
+//
+// Mirrors notation-core-go's signature.EnvelopeContent. A parser (jws_envelope.h, cose_envelope.h)
+// fills it from untrusted bytes; parsing checks structure only. Only notary::Verifier turns it
+// into a verified result (verifier.h): code downstream never acts on an EnvelopeContent alone.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/time.h"
+#include "crypto/certificate.h"
+#include "crypto/signature_algorithm.h"
+
+namespace signet::notary {
+
+inline constexpr std::string_view kJwsMediaType = "application/jose+json";
+inline constexpr std::string_view kCoseMediaType = "application/cose";
+inline constexpr std::string_view kPayloadContentType = "application/vnd.cncf.notary.payload.v1+json";
+// Named size limits (notation-go): envelopes read from anywhere are refused above these.
+inline constexpr size_t kMaxEnvelopeSize = 32 * 1024 * 1024;
+inline constexpr size_t kMaxCertificateChainLength = 10;
+
+enum class SigningScheme { kX509, kX509SigningAuthority };
+std::string_view SigningSchemeName(SigningScheme scheme);  // "notary.x509", ...
+
+// The two signer attributes signet (and AWS Signer) put in every envelope, critical.
+inline constexpr std::string_view kSigningProfileVersionAttribute =
+    "com.amazonaws.signer.signingProfileVersion";
+inline constexpr std::string_view kSigningJobAttribute = "com.amazonaws.signer.signingJob";
+inline constexpr std::string_view kVerificationPluginAttribute = "io.cncf.notary.verificationPlugin";
+inline constexpr std::string_view kVerificationPluginMinVersionAttribute =
+    "io.cncf.notary.verificationPluginMinVersion";
+
+struct ExtendedAttribute {
+  std::string key;
+  std::string value;  // string values as they are; any other JSON/CBOR value as its JSON text
+  bool critical = false;
+  friend bool operator==(const ExtendedAttribute&, const ExtendedAttribute&) = default;
+};
+
+struct SignedAttributes {
+  SigningScheme scheme = SigningScheme::kX509SigningAuthority;
+  // io.cncf.notary.signingTime (notary.x509) or io.cncf.notary.authenticSigningTime
+  // (notary.x509.signingAuthority).
+  Timestamp signing_time;
+  std::optional<Timestamp> expiry;  // io.cncf.notary.expiry
+  // Every other protected attribute (including verificationPlugin and the signer attributes).
+  std::vector<ExtendedAttribute> extended_attributes;
+
+  const ExtendedAttribute* Find(std::string_view key) const;
+};
+
+struct UnsignedAttributes {
+  std::string timestamp_token;  // io.cncf.notary.timestamp: DER RFC 3161 TimeStampToken, or empty
+  std::string signing_agent;    // io.cncf.notary.signingAgent
+};
+
+struct EnvelopeContent {
+  std::string media_type;  // kJwsMediaType or kCoseMediaType
+  SignedAttributes signed_attributes;
+  UnsignedAttributes unsigned_attributes;
+  crypto::SignatureAlgorithm algorithm = crypto::SignatureAlgorithm::kEs384;
+  std::vector<crypto::Certificate> certificate_chain;  // x5c, leaf first
+  std::string signature;             // raw signature bytes (R‖S for ECDSA)
+  std::string payload_content_type;  // kPayloadContentType for Notary payloads
+  std::string payload;               // the payload bytes
+};
+
+}  // namespace signet::notary

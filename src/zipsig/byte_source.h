@@ -1,0 +1,42 @@
+// ByteSource: random-access read-only bytes, from a file or from memory.
+//
+// ZIP signing and verification read only the archive's tail and then stream it once, so memory
+// stays flat whatever the size. Not thread-safe (a file source has one descriptor).
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "core/status.h"
+
+namespace signet::zipsig {
+
+class ByteSource {
+ public:
+  virtual ~ByteSource() = default;
+  virtual uint64_t size() const = 0;
+  // Reads exactly n bytes at offset into *out (resized); OutOfRange reads are InvalidArgument.
+  virtual Status ReadAt(uint64_t offset, size_t n, std::string* out) = 0;
+
+  static Result<std::unique_ptr<ByteSource>> OpenFile(const std::filesystem::path& path);
+  // Does not copy: `bytes` must outlive the source.
+  static std::unique_ptr<ByteSource> FromMemory(std::string_view bytes);
+};
+
+// Sink for streamed output: a file written atomically, or a string.
+class ByteSink {
+ public:
+  virtual ~ByteSink() = default;
+  virtual Status Append(std::string_view bytes) = 0;
+  // Makes the output durable and visible (a file sink renames its temp file into place).
+  virtual Status Close() = 0;
+
+  // Writes to a temp file beside `path`, renamed over `path` on Close(); removed if never closed.
+  static Result<std::unique_ptr<ByteSink>> CreateFile(const std::filesystem::path& path);
+  static std::unique_ptr<ByteSink> ToString(std::string* out);
+};
+
+}  // namespace signet::zipsig
