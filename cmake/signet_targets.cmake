@@ -45,7 +45,7 @@ function(signet_test name)
   target_link_libraries(${name} PRIVATE ${ARG_LIBS} GTest::gtest GTest::gtest_main GTest::gmock)
   target_compile_definitions(${name} PRIVATE
     SIGNET_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
-    SIGNET_REFERENCE_DIR="${SIGNET_REFERENCE_DIR}"
+    
     SIGNET_BINARY_DIR="${PROJECT_BINARY_DIR}")
   gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60 PROPERTIES LABELS unit)
 endfunction()

@@ -1,0 +1,51 @@
+#include "machine_limits.h"
+
+#include <cstdio>
+#include <memory>
+#include <sstream>
+#include <string>
+
+namespace signet::bench {
+namespace {
+
+std::string Run(const std::string& command) {
+  std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(command.c_str(), "r"), pclose);
+  if (!pipe) return "";
+  std::string out;
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, pipe.get())) > 0) out.append(buf, n);
+  return out;
+}
+
+}  // namespace
+
+std::optional<MachineLimits> MeasureMachineLimits(int seconds) {
+  MachineLimits limits;
+  const std::string s = std::to_string(seconds);
+  // Machine-readable lines: "+F4:<idx>:384:<sign/s>:<verify/s>" and "+F:<idx>:sha384:<bytes/s>".
+  std::istringstream ec(Run("openssl speed -mr -seconds " + s + " ecdsap384 2>/dev/null"));
+  for (std::string line; std::getline(ec, line);) {
+    unsigned idx, bits;
+    double sign, verify;
+    if (std::sscanf(line.c_str(), "+F4:%u:%u:%lf:%lf", &idx, &bits, &sign, &verify) == 4 &&
+        bits == 384) {
+      limits.ecdsa_p384_sign_per_s = sign;
+      limits.ecdsa_p384_verify_per_s = verify;
+    }
+  }
+  std::istringstream sha(
+      Run("openssl speed -mr -seconds " + s + " -bytes 1048576 -evp sha384 2>/dev/null"));
+  for (std::string line; std::getline(sha, line);) {
+    unsigned idx;
+    char name[32];
+    double bytes_per_s;
+    if (std::sscanf(line.c_str(), "+F:%u:%31[^:]:%lf", &idx, name, &bytes_per_s) == 3) {
+      limits.sha384_bytes_per_s = bytes_per_s;
+    }
+  }
+  if (limits.ecdsa_p384_sign_per_s <= 0 || limits.sha384_bytes_per_s <= 0) return std::nullopt;
+  return limits;
+}
+
+}  // namespace signet::bench

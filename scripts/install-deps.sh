@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs the Debian packages signet needs to build, run and test. Idempotent: packages that
+# are already installed are not touched, and apt-get runs only when something is missing.
+#   scripts/install-deps.sh          build + run dependencies
+#   scripts/install-deps.sh --test   also what the tests and benchmarks start (unzip, openssl, ...)
+set -euo pipefail
+
+packages=(
+  g++ cmake ninja-build pkg-config git
+  libssl-dev openssl nlohmann-json3-dev libcpp-httplib-dev libsqlite3-dev libzip-dev
+  libcli11-dev libspdlog-dev
+)
+if [[ "${1:-}" == "--test" ]]; then
+  packages+=(libgtest-dev libgmock-dev libbenchmark-dev zip unzip)
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+if ((${#missing[@]} == 0)); then
+  exit 0
+fi
+
+sudo=""
+if [[ $(id -u) -ne 0 ]]; then sudo="sudo"; fi
+echo "installing: ${missing[*]}" >&2
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
