@@ -1,0 +1,358 @@
+#include "api/sigv4.h"
+
+#include <algorithm>
+#include <cctype>
+
+#include "core/encoding.h"
+#include "crypto/digest.h"
+#include "crypto/hmac.h"
+
+namespace signet::api {
+namespace {
+
+constexpr std::string_view kAlgorithm = "AWS4-HMAC-SHA256";
+constexpr std::string_view kUnsignedPayload = "UNSIGNED-PAYLOAD";
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+std::string Trim(std::string_view s) {
+  // Trim and collapse runs of whitespace to one space (AWS canonical header values).
+  std::string out;
+  bool space = false;
+  for (char c : s) {
+    if (c == ' ' || c == '\t') {
+      space = !out.empty();
+    } else {
+      if (space) out += ' ';
+      space = false;
+      out += c;
+    }
+  }
+  return out;
+}
+
+std::string PercentDecode(std::string_view s) {
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '%' && i + 2 < s.size() &&
+        std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
+        std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
+      auto decoded = HexDecode(s.substr(i + 1, 2));
+      out += (*decoded)[0];
+      i += 2;
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+
+// botocore's remove_dot_segments: drops "." and empty segments, resolves "..".
+std::string NormalizePath(std::string_view path) {
+  if (path.empty()) return "/";
+  std::vector<std::string_view> out;
+  size_t start = 0;
+  while (start <= path.size()) {
+    size_t slash = path.find('/', start);
+    if (slash == std::string_view::npos) slash = path.size();
+    std::string_view seg = path.substr(start, slash - start);
+    if (!seg.empty() && seg != ".") {
+      if (seg == "..") {
+        if (!out.empty()) out.pop_back();
+      } else {
+        out.push_back(seg);
+      }
+    }
+    start = slash + 1;
+  }
+  std::string result = path.front() == '/' ? "/" : "";
+  for (size_t i = 0; i < out.size(); ++i) {
+    if (i) result += '/';
+    result += out[i];
+  }
+  if (path.back() == '/' && !out.empty()) result += '/';
+  return result.empty() ? "/" : result;
+}
+
+using Params = std::vector<std::pair<std::string, std::string>>;
+
+Params ParseQuery(std::string_view raw) {
+  Params params;
+  size_t start = 0;
+  while (start < raw.size()) {
+    size_t amp = raw.find('&', start);
+    if (amp == std::string_view::npos) amp = raw.size();
+    std::string_view pair = raw.substr(start, amp - start);
+    if (!pair.empty()) {
+      const size_t eq = pair.find('=');
+      params.emplace_back(PercentDecode(pair.substr(0, eq)),
+                          eq == std::string_view::npos ? "" : PercentDecode(pair.substr(eq + 1)));
+    }
+    start = amp + 1;
+  }
+  return params;
+}
+
+std::string CanonicalQuery(const Params& params, bool drop_signature) {
+  std::vector<std::pair<std::string, std::string>> encoded;
+  for (const auto& [k, v] : params) {
+    if (drop_signature && k == "X-Amz-Signature") continue;
+    encoded.emplace_back(UriEncode(k, true), UriEncode(v, true));
+  }
+  std::sort(encoded.begin(), encoded.end());
+  std::string out;
+  for (const auto& [k, v] : encoded) {
+    if (!out.empty()) out += '&';
+    out += k + "=" + v;
+  }
+  return out;
+}
+
+std::optional<std::string> HeaderValue(const HttpRequestView& r, std::string_view lower_name) {
+  std::optional<std::string> value;
+  for (const auto& [name, v] : r.headers) {
+    if (Lower(name) == lower_name) {
+      value = value ? *value + "," + Trim(v) : Trim(v);
+    }
+  }
+  return value;
+}
+
+std::optional<std::string> QueryValue(const Params& params, std::string_view name) {
+  for (const auto& [k, v] : params) {
+    if (k == name) return v;
+  }
+  return std::nullopt;
+}
+
+std::vector<std::string> Split(std::string_view s, char sep) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (true) {
+    const size_t pos = s.find(sep, start);
+    out.emplace_back(s.substr(start, pos == std::string_view::npos ? std::string_view::npos : pos - start));
+    if (pos == std::string_view::npos) break;
+    start = pos + 1;
+  }
+  return out;
+}
+
+// "20261126T220000Z"
+std::optional<Timestamp> ParseAmzDate(std::string_view s) {
+  if (s.size() != 16 || s[8] != 'T' || s[15] != 'Z') return std::nullopt;
+  const std::string rfc = std::string(s.substr(0, 4)) + "-" + std::string(s.substr(4, 2)) + "-" +
+                          std::string(s.substr(6, 2)) + "T" + std::string(s.substr(9, 2)) + ":" +
+                          std::string(s.substr(11, 2)) + ":" + std::string(s.substr(13, 2)) + "Z";
+  auto t = ParseRfc3339(rfc);
+  if (!t.ok()) return std::nullopt;
+  return *t;
+}
+
+std::string FormatAmzDate(Timestamp t) {
+  std::string r = FormatRfc3339(t);  // YYYY-MM-DDTHH:MM:SSZ
+  std::string out;
+  for (char c : r) {
+    if (c != '-' && c != ':') out += c;
+  }
+  return out;
+}
+
+SigV4Result Fail(SigV4Error e, std::string message) {
+  SigV4Result r;
+  r.error = e;
+  r.message = std::move(message);
+  return r;
+}
+
+constexpr std::string_view kMismatch =
+    "The request signature we calculated does not match the signature you provided. Check your "
+    "AWS Secret Access Key and signing method. Consult the service documentation for details.";
+
+}  // namespace
+
+std::string UriEncode(std::string_view s, bool encode_slash) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~' || (c == '/' && !encode_slash)) {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
+}
+
+std::string CanonicalRequest(const HttpRequestView& request, std::string_view service,
+                             const std::vector<std::string>& signed_headers,
+                             std::string_view payload_hash) {
+  const std::string path = request.raw_path.empty() ? "/" : request.raw_path;
+  const std::string uri = service == "s3" ? path : UriEncode(NormalizePath(path), false);
+  const Params params = ParseQuery(request.raw_query);
+  std::string headers;
+  for (const std::string& h : signed_headers) {
+    headers += h + ":" + HeaderValue(request, h).value_or("") + "\n";
+  }
+  std::string names;
+  for (const std::string& h : signed_headers) names += (names.empty() ? "" : ";") + h;
+  return request.method + "\n" + uri + "\n" + CanonicalQuery(params, true) + "\n" + headers + "\n" +
+         names + "\n" + std::string(payload_hash);
+}
+
+std::string SigV4SigningKey(const SecretBytes& secret, std::string_view date,
+                            std::string_view region, std::string_view service) {
+  std::string k = crypto::HmacSha256("AWS4" + std::string(secret.reveal()), date);
+  k = crypto::HmacSha256(k, region);
+  k = crypto::HmacSha256(k, service);
+  return crypto::HmacSha256(k, "aws4_request");
+}
+
+SigV4Result VerifySigV4(const HttpRequestView& request, const SecretLookup& secrets,
+                        Timestamp now, const SigV4VerifierOptions& options) {
+  const Params params = ParseQuery(request.raw_query);
+  const std::optional<std::string> authorization = HeaderValue(request, "authorization");
+  const bool presigned = !authorization && QueryValue(params, "X-Amz-Signature").has_value();
+  if (!authorization && !presigned) return Fail(SigV4Error::kMissing, "Missing Authentication Token");
+
+  std::string credential, signed_headers_text, signature, amz_date;
+  std::optional<std::chrono::seconds> expires;
+  if (presigned) {
+    if (QueryValue(params, "X-Amz-Algorithm").value_or("") != kAlgorithm) {
+      return Fail(SigV4Error::kMalformed, "X-Amz-Algorithm must be AWS4-HMAC-SHA256");
+    }
+    credential = QueryValue(params, "X-Amz-Credential").value_or("");
+    signed_headers_text = QueryValue(params, "X-Amz-SignedHeaders").value_or("");
+    signature = QueryValue(params, "X-Amz-Signature").value_or("");
+    amz_date = QueryValue(params, "X-Amz-Date").value_or("");
+    const std::string e = QueryValue(params, "X-Amz-Expires").value_or("");
+    if (e.empty() || e.size() > 6 || !std::all_of(e.begin(), e.end(), ::isdigit) ||
+        std::stol(e) < 1 || std::stol(e) > 604800) {
+      return Fail(SigV4Error::kMalformed, "X-Amz-Expires must be between 1 and 604800 seconds");
+    }
+    expires = std::chrono::seconds(std::stol(e));
+  } else {
+    std::string_view a = *authorization;
+    if (a.substr(0, kAlgorithm.size()) != kAlgorithm || a.size() == kAlgorithm.size() ||
+        a[kAlgorithm.size()] != ' ') {
+      return Fail(SigV4Error::kMalformed,
+                  "Authorization header requires the AWS4-HMAC-SHA256 algorithm");
+    }
+    for (std::string part : Split(a.substr(kAlgorithm.size() + 1), ',')) {
+      part = Trim(part);
+      const size_t eq = part.find('=');
+      if (eq == std::string::npos) continue;
+      const std::string key = part.substr(0, eq), value = part.substr(eq + 1);
+      if (key == "Credential") credential = value;
+      if (key == "SignedHeaders") signed_headers_text = value;
+      if (key == "Signature") signature = value;
+    }
+    amz_date = HeaderValue(request, "x-amz-date").value_or("");
+  }
+  if (credential.empty() || signed_headers_text.empty() || signature.empty()) {
+    return Fail(SigV4Error::kMalformed,
+                "Authorization header requires 'Credential', 'SignedHeaders' and 'Signature'");
+  }
+  const std::vector<std::string> scope = Split(credential, '/');
+  if (scope.size() != 5 || scope[4] != "aws4_request" || scope[0].empty()) {
+    return Fail(SigV4Error::kMalformed,
+                "Credential should be scoped to a valid region, e.g. AKID/20261126/us-east-1/signer/aws4_request");
+  }
+  const std::optional<Timestamp> signed_at = ParseAmzDate(amz_date);
+  if (!signed_at) {
+    return Fail(SigV4Error::kMalformed, "X-Amz-Date must be in the form YYYYMMDD'T'HHMMSS'Z'");
+  }
+  if (amz_date.substr(0, 8) != scope[1]) {
+    return Fail(SigV4Error::kBadSignature, "Date in Credential scope does not match X-Amz-Date");
+  }
+  std::vector<std::string> signed_headers = Split(signed_headers_text, ';');
+  if (!std::is_sorted(signed_headers.begin(), signed_headers.end()) ||
+      std::find(signed_headers.begin(), signed_headers.end(), "host") == signed_headers.end()) {
+    return Fail(SigV4Error::kBadSignature, "SignedHeaders must be sorted and include host");
+  }
+
+  // Time window: the signature is valid within the clock skew (or until a presigned URL expires).
+  if (presigned) {
+    if (now > *signed_at + *expires) {
+      return Fail(SigV4Error::kExpired, "Request has expired");
+    }
+    if (*signed_at > now + options.max_clock_skew) {
+      return Fail(SigV4Error::kExpired, "Request is not yet valid");
+    }
+  } else if (*signed_at + options.max_clock_skew < now || *signed_at > now + options.max_clock_skew) {
+    const auto minutes = std::chrono::duration_cast<std::chrono::minutes>(options.max_clock_skew);
+    const bool late = *signed_at < now;
+    return Fail(SigV4Error::kExpired,
+                std::string("Signature ") + (late ? "expired: " : "not yet current: ") + amz_date +
+                    (late ? " is now earlier than " : " is still later than ") +
+                    FormatAmzDate(late ? now - options.max_clock_skew : now + options.max_clock_skew) +
+                    " (" + FormatAmzDate(now) + (late ? " - " : " + ") +
+                    std::to_string(minutes.count()) + " min.)");
+  }
+
+  const std::string& service = scope[3];
+  std::string payload_hash;
+  const std::string body_hash = HexEncode(crypto::Sha256(request.body));
+  if (std::optional<std::string> declared = HeaderValue(request, "x-amz-content-sha256")) {
+    if (*declared == kUnsignedPayload && service == "s3") {
+      payload_hash = *declared;
+    } else if (*declared != body_hash) {
+      return Fail(SigV4Error::kBadSignature,
+                  "The provided 'x-amz-content-sha256' header does not match what was computed.");
+    } else {
+      payload_hash = *declared;
+    }
+  } else {
+    payload_hash = presigned && service == "s3" ? std::string(kUnsignedPayload) : body_hash;
+  }
+
+  const std::optional<SecretBytes> secret = secrets(scope[0]);
+  if (!secret) {
+    return Fail(SigV4Error::kUnknownKey, "The security token included in the request is invalid.");
+  }
+  const std::string canonical = CanonicalRequest(request, service, signed_headers, payload_hash);
+  const std::string scope_text = scope[1] + "/" + scope[2] + "/" + scope[3] + "/aws4_request";
+  const std::string string_to_sign = std::string(kAlgorithm) + "\n" + amz_date + "\n" + scope_text +
+                                     "\n" + HexEncode(crypto::Sha256(canonical));
+  const std::string expected = HexEncode(
+      crypto::HmacSha256(SigV4SigningKey(*secret, scope[1], scope[2], service), string_to_sign));
+  if (!ConstantTimeEquals(expected, Lower(signature))) {
+    return Fail(SigV4Error::kBadSignature, std::string(kMismatch));
+  }
+  SigV4Result ok;
+  ok.identity = SigV4Identity{scope[0], scope[2], service, *signed_at};
+  return ok;
+}
+
+void SignSigV4(HttpRequestView& request, std::string_view access_key_id,
+               const SecretBytes& secret_access_key, std::string_view region,
+               std::string_view service, Timestamp now) {
+  const std::string amz_date = FormatAmzDate(now);
+  const std::string date = amz_date.substr(0, 8);
+  const std::string payload_hash = HexEncode(crypto::Sha256(request.body));
+  request.headers.emplace_back("x-amz-date", amz_date);
+  request.headers.emplace_back("x-amz-content-sha256", payload_hash);
+  std::vector<std::string> names;
+  for (const auto& [name, value] : request.headers) names.push_back(Lower(name));
+  std::sort(names.begin(), names.end());
+  names.erase(std::unique(names.begin(), names.end()), names.end());
+  const std::string canonical = CanonicalRequest(request, service, names, payload_hash);
+  const std::string scope = date + "/" + std::string(region) + "/" + std::string(service) + "/aws4_request";
+  const std::string string_to_sign = std::string(kAlgorithm) + "\n" + amz_date + "\n" + scope +
+                                     "\n" + HexEncode(crypto::Sha256(canonical));
+  const std::string signature = HexEncode(crypto::HmacSha256(
+      SigV4SigningKey(secret_access_key, date, region, service), string_to_sign));
+  std::string signed_names;
+  for (const std::string& n : names) signed_names += (signed_names.empty() ? "" : ";") + n;
+  request.headers.emplace_back("Authorization", std::string(kAlgorithm) + " Credential=" +
+                                                    std::string(access_key_id) + "/" + scope +
+                                                    ", SignedHeaders=" + signed_names +
+                                                    ", Signature=" + signature);
+}
+
+}  // namespace signet::api

@@ -1,0 +1,123 @@
+#include "api/sigv4.h"
+
+#include <gtest/gtest.h>
+
+namespace signet::api {
+namespace {
+
+using std::chrono::minutes;
+using std::chrono::seconds;
+
+// From AWS's Signature Version 4 test suite ("get-vanilla").
+const SecretBytes kSecret("wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY");
+
+Timestamp At(const char* rfc3339) { return *ParseRfc3339(rfc3339); }
+
+SecretLookup Lookup() {
+  return [](std::string_view id) -> std::optional<SecretBytes> {
+    if (id == "AKIDEXAMPLE") return kSecret;
+    return std::nullopt;
+  };
+}
+
+HttpRequestView GetVanilla() {
+  HttpRequestView r;
+  r.method = "GET";
+  r.raw_path = "/";
+  r.headers = {{"Host", "example.amazonaws.com"},
+               {"X-Amz-Date", "20150830T123600Z"},
+               {"Authorization",
+                "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, "
+                "SignedHeaders=host;x-amz-date, "
+                "Signature=5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31"}};
+  return r;
+}
+
+TEST(SigV4Test, AwsTestSuiteGetVanilla) {
+  SigV4Result r = VerifySigV4(GetVanilla(), Lookup(), At("2015-08-30T12:36:00Z"));
+  ASSERT_TRUE(r.identity.has_value()) << r.message;
+  EXPECT_EQ(r.identity->access_key_id, "AKIDEXAMPLE");
+  EXPECT_EQ(r.identity->region, "us-east-1");
+  EXPECT_EQ(r.identity->service, "service");
+}
+
+TEST(SigV4Test, UnknownKeyMissingAndMalformed) {
+  HttpRequestView unknown = GetVanilla();
+  unknown.headers[2].second.replace(unknown.headers[2].second.find("AKIDEXAMPLE"), 11, "AKIDUNKNOWN");
+  SigV4Result r = VerifySigV4(unknown, Lookup(), At("2015-08-30T12:36:00Z"));
+  EXPECT_FALSE(r.identity);
+  EXPECT_EQ(r.error, SigV4Error::kUnknownKey);
+
+  HttpRequestView missing = GetVanilla();
+  missing.headers.pop_back();
+  EXPECT_EQ(VerifySigV4(missing, Lookup(), At("2015-08-30T12:36:00Z")).error, SigV4Error::kMissing);
+
+  HttpRequestView malformed = GetVanilla();
+  malformed.headers[2].second = "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE";
+  EXPECT_EQ(VerifySigV4(malformed, Lookup(), At("2015-08-30T12:36:00Z")).error,
+            SigV4Error::kMalformed);
+}
+
+TEST(SigV4Test, TamperingIsDetected) {
+  HttpRequestView path = GetVanilla();
+  path.raw_path = "/other";
+  EXPECT_EQ(VerifySigV4(path, Lookup(), At("2015-08-30T12:36:00Z")).error, SigV4Error::kBadSignature);
+  HttpRequestView query = GetVanilla();
+  query.raw_query = "a=b";
+  EXPECT_EQ(VerifySigV4(query, Lookup(), At("2015-08-30T12:36:00Z")).error, SigV4Error::kBadSignature);
+  HttpRequestView body = GetVanilla();
+  body.body = "x";
+  EXPECT_EQ(VerifySigV4(body, Lookup(), At("2015-08-30T12:36:00Z")).error, SigV4Error::kBadSignature);
+}
+
+TEST(SigV4Test, ClockSkewIsRefused) {
+  SigV4Result late = VerifySigV4(GetVanilla(), Lookup(), At("2015-08-30T12:41:01Z"));
+  EXPECT_EQ(late.error, SigV4Error::kExpired);
+  EXPECT_EQ(late.message,
+            "Signature expired: 20150830T123600Z is now earlier than 20150830T123601Z "
+            "(20150830T124101Z - 5 min.)");
+  EXPECT_TRUE(VerifySigV4(GetVanilla(), Lookup(), At("2015-08-30T12:41:00Z")).identity);
+  EXPECT_EQ(VerifySigV4(GetVanilla(), Lookup(), At("2015-08-30T12:30:59Z")).error, SigV4Error::kExpired);
+}
+
+TEST(SigV4Test, SignThenVerifyRoundTrip) {
+  HttpRequestView r;
+  r.method = "POST";
+  r.raw_path = "/tags/arn%3Aaws%3Asigner%3Aus-east-1%3A000000000000%3A%2Fsigning-profiles%2Fp1";
+  r.raw_query = "tagKeys=b&tagKeys=a%20c";
+  r.headers = {{"Host", "127.0.0.1:8080"}, {"Content-Type", "application/json"}};
+  const std::string body = R"({"tags":{"team":"core"}})";
+  r.body = body;
+  const Timestamp now = At("2026-11-26T22:00:00Z");
+  SignSigV4(r, "AKIDEXAMPLE", kSecret, "us-east-1", "signer", now);
+  SigV4Result ok = VerifySigV4(r, Lookup(), now + seconds(30));
+  ASSERT_TRUE(ok.identity) << ok.message;
+  EXPECT_EQ(ok.identity->service, "signer");
+
+  HttpRequestView wrong_secret = r;
+  wrong_secret.headers.resize(2);
+  SignSigV4(wrong_secret, "AKIDEXAMPLE", SecretBytes("not the secret"), "us-east-1", "signer", now);
+  EXPECT_EQ(VerifySigV4(wrong_secret, Lookup(), now).error, SigV4Error::kBadSignature);
+
+  // The declared payload hash must be the body's.
+  const std::string other = R"({"tags":{"team":"evil"}})";
+  HttpRequestView swapped = r;
+  swapped.body = other;
+  EXPECT_EQ(VerifySigV4(swapped, Lookup(), now).error, SigV4Error::kBadSignature);
+}
+
+TEST(SigV4Test, CanonicalUriIsEncodedTwiceExceptS3) {
+  HttpRequestView r;
+  r.method = "GET";
+  r.raw_path = "/a%3Ab/./c/../d//e/";
+  r.headers = {{"Host", "h"}};
+  const std::string c = CanonicalRequest(r, "signer", {"host"}, "x");
+  EXPECT_EQ(c.substr(0, c.find('\n', 4)), "GET\n/a%253Ab/d/e/");
+  const std::string s3 = CanonicalRequest(r, "s3", {"host"}, "x");
+  EXPECT_EQ(s3.substr(0, s3.find('\n', 4)), "GET\n/a%3Ab/./c/../d//e/");
+  EXPECT_EQ(UriEncode("a b/~", false), "a%20b/~");
+  EXPECT_EQ(UriEncode("a b/~", true), "a%20b%2F~");
+}
+
+}  // namespace
+}  // namespace signet::api
