@@ -1,1 +1,3 @@
-int main() { return 0; }
+#include "cli/signet_app.h"
+
+int main(int argc, char** argv) { return signet::cli::RunSignet(argc, argv); }

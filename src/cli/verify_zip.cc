@@ -1,0 +1,221 @@
+#include "cli/verify_zip.h"
+
+#include <fstream>
+#include <iomanip>
+#include <nlohmann/json.hpp>
+#include <ostream>
+#include <sstream>
+
+#include "notary/trust_policy.h"
+#include "notary/trust_store.h"
+#include "notary/verifier.h"
+#include "zipsig/zip_signature.h"
+
+namespace signet::cli {
+namespace {
+
+using nlohmann::json;
+
+constexpr std::string_view kPolicyName = "signet-verify-zip";
+constexpr std::string_view kStoreName = "trust-anchors";
+
+Result<std::string> ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return NotFoundError("cannot read " + path);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+Result<notary::Verifier> BuildVerifier(const VerifyZipOptions& options) {
+  if (options.trust_anchor_files.empty()) {
+    return InvalidArgumentError(
+        "no trust anchor: pass --trust-anchor with your installation's root certificate "
+        "(root-ca.pem in signetd's data directory)");
+  }
+  std::vector<crypto::Certificate> anchors;
+  for (const std::string& file : options.trust_anchor_files) {
+    SIGNET_ASSIGN_OR_RETURN(std::string bytes, ReadFile(file));
+    auto certs = crypto::Certificate::ParseBundle(bytes);
+    if (!certs.ok()) return certs.status().WithContext("trust anchor " + file);
+    anchors.insert(anchors.end(), certs->begin(), certs->end());
+  }
+  notary::TrustStore store;
+  SIGNET_RETURN_IF_ERROR(store.Add(notary::TrustStoreType::kCa, kStoreName, anchors));
+  SIGNET_RETURN_IF_ERROR(store.Add(notary::TrustStoreType::kSigningAuthority, kStoreName, anchors));
+  const json policy_doc = {
+      {"version", "1.0"},
+      {"trustPolicies",
+       {{{"name", kPolicyName},
+         {"globalPolicy", true},
+         {"signatureVerification", {{"level", "strict"}}},
+         {"trustStores",
+          {"ca:" + std::string(kStoreName), "signingAuthority:" + std::string(kStoreName)}},
+         {"trustedIdentities", {"*"}}}}}};
+  SIGNET_ASSIGN_OR_RETURN(notary::TrustPolicy policy, notary::TrustPolicy::ParseBlob(policy_doc.dump()));
+  notary::VerifierOptions verifier_options;
+  verifier_options.clock = options.clock;
+  verifier_options.processed_critical_attributes = {
+      std::string(notary::kSigningProfileVersionAttribute), std::string(notary::kSigningJobAttribute)};
+  return notary::Verifier(std::move(policy), std::move(store), std::move(verifier_options));
+}
+
+std::string AttributeOrEmpty(const notary::EnvelopeContent& content, std::string_view key) {
+  const notary::ExtendedAttribute* a = content.signed_attributes.Find(key);
+  return a ? a->value : "";
+}
+
+// The report of one verification, as JSON; the human form is printed from it.
+struct Report {
+  json doc;
+  bool valid = false;
+};
+
+Report FromOutcome(const VerifyZipOptions& options, const zipsig::PackageContent& package,
+                   const notary::VerificationOutcome& outcome) {
+  Report r;
+  json checks = json::array();
+  for (const notary::CheckResult& c : outcome.checks()) {
+    checks.push_back({{"check", notary::VerificationCheckName(c.check)},
+                      {"status", notary::CheckStatusName(c.status)},
+                      {"action", notary::VerificationActionName(c.action)},
+                      {"message", c.message}});
+  }
+  std::string result(notary::VerificationResultName(outcome.result()));
+  std::string failed_check =
+      outcome.failed_check() ? std::string(notary::VerificationCheckName(*outcome.failed_check())) : "";
+  std::string reason = outcome.reason();
+  r.valid = outcome.verified();
+  json signer = nullptr;
+  if (const auto& envelope = outcome.envelope()) {
+    const std::string version_arn = AttributeOrEmpty(*envelope, notary::kSigningProfileVersionAttribute);
+    signer = {{"signingProfileVersionArn", version_arn},
+              {"signingJobArn", AttributeOrEmpty(*envelope, notary::kSigningJobAttribute)},
+              {"signingScheme", notary::SigningSchemeName(envelope->signed_attributes.scheme)},
+              {"signingTime", FormatRfc3339(envelope->signed_attributes.signing_time)},
+              {"expiry", envelope->signed_attributes.expiry
+                             ? json(FormatRfc3339(*envelope->signed_attributes.expiry))
+                             : json(nullptr)},
+              {"subject", envelope->certificate_chain.empty() ? "" : envelope->certificate_chain[0].Subject()}};
+    if (r.valid && !options.allowed_profile_versions.empty()) {
+      bool allowed = false;
+      for (const std::string& a : options.allowed_profile_versions) allowed |= a == version_arn;
+      if (!allowed) {
+        r.valid = false;
+        result = "failed";
+        failed_check = "authenticity";
+        reason = "signed by profile version \"" + version_arn +
+                 "\", which is not among the allowed profile versions";
+      }
+    }
+  }
+  r.doc = {{"file", options.file},
+           {"result", result},
+           {"valid", r.valid},
+           {"failedCheck", failed_check.empty() ? json(nullptr) : json(failed_check)},
+           {"reason", reason},
+           {"checks", checks},
+           {"warnings", outcome.warnings()},
+           {"policy", outcome.policy_name()},
+           {"level", outcome.level_name()},
+           {"signer", signer},
+           {"package",
+            {{"mediaType", package.target.media_type},
+             {"digest", package.target.digest},
+             {"size", package.target.size}}}};
+  return r;
+}
+
+// A package that could not be verified at all: malformed, unsigned, or with a foreign comment.
+Report Unverifiable(const VerifyZipOptions& options, std::string_view failed_check,
+                    const std::string& reason) {
+  Report r;
+  r.doc = {{"file", options.file},
+           {"result", "failed"},
+           {"valid", false},
+           {"failedCheck", failed_check},
+           {"reason", reason},
+           {"checks", json::array({{{"check", failed_check},
+                                    {"status", "failed"},
+                                    {"action", "enforce"},
+                                    {"message", reason}}})},
+           {"warnings", json::array()},
+           {"signer", nullptr},
+           {"package", nullptr}};
+  return r;
+}
+
+void PrintHuman(const Report& r, std::ostream& out) {
+  const json& d = r.doc;
+  out << d["file"].get<std::string>() << ": " << (r.valid ? "signature verified" : "NOT verified");
+  if (!r.valid) out << " (" << d["reason"].get<std::string>() << ")";
+  out << "\n";
+  for (const json& c : d["checks"]) {
+    out << "  " << std::left << std::setw(21) << c["check"].get<std::string>();
+    if (c["message"].get<std::string>().empty()) {
+      out << c["status"].get<std::string>();
+    } else {
+      out << std::setw(8) << c["status"].get<std::string>() << c["message"].get<std::string>();
+      if (c["status"] == "failed" && c["action"] == "log") out << " (logged, not enforced)";
+    }
+    out << "\n";
+  }
+  if (!d["signer"].is_null()) {
+    const json& s = d["signer"];
+    out << "  signer               " << s["subject"].get<std::string>() << "\n";
+    if (!s["signingProfileVersionArn"].get<std::string>().empty()) {
+      out << "  profile version      " << s["signingProfileVersionArn"].get<std::string>() << "\n";
+    }
+    if (!s["signingJobArn"].get<std::string>().empty()) {
+      out << "  signing job          " << s["signingJobArn"].get<std::string>() << "\n";
+    }
+    out << "  signed at            " << s["signingTime"].get<std::string>() << "\n";
+    if (!s["expiry"].is_null()) out << "  expires              " << s["expiry"].get<std::string>() << "\n";
+  }
+  if (!d["package"].is_null()) {
+    out << "  package              " << d["package"]["digest"].get<std::string>() << " ("
+        << d["package"]["size"].get<int64_t>() << " bytes unsigned)\n";
+  }
+}
+
+}  // namespace
+
+int RunVerifyZip(const VerifyZipOptions& options, std::ostream& out, std::ostream& err) {
+  Result<notary::Verifier> verifier = BuildVerifier(options);
+  if (!verifier.ok()) {
+    err << "signet: " << verifier.status().message() << "\n";
+    return kExitUsage;
+  }
+  auto source = zipsig::ByteSource::OpenFile(options.file);
+  if (!source.ok()) {
+    err << "signet: " << source.status().message() << "\n";
+    return kExitUsage;
+  }
+  Report report;
+  Result<zipsig::PackageContent> package = zipsig::InspectPackage(**source);
+  if (!package.ok()) {
+    if (package.status().code() != ErrorCode::kInvalidArgument) {
+      err << "signet: " << package.status().message() << "\n";  // an I/O failure mid-read
+      return kExitUsage;
+    }
+    report = Unverifiable(options, "integrity", package.status().message());
+  } else if (!package->envelope) {
+    report = Unverifiable(options, "signature", "package is not signed");
+  } else {
+    Result<notary::VerificationOutcome> outcome =
+        zipsig::VerifyPackageContent(*package, *verifier, kPolicyName);
+    if (!outcome.ok()) {
+      err << "signet: " << outcome.status().message() << "\n";
+      return kExitUsage;
+    }
+    report = FromOutcome(options, *package, *outcome);
+  }
+  if (options.json) {
+    out << report.doc.dump(2) << "\n";
+  } else {
+    PrintHuman(report, out);
+  }
+  return report.valid ? kExitValid : kExitInvalid;
+}
+
+}  // namespace signet::cli
