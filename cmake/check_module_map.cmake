@@ -1,3 +1,4 @@
+cmake_minimum_required(VERSION 3.25)
 # Fails when a source in src/M/ includes "N/..." for a module N that M does not use, directly or
 # through the modules it uses (DESIGN.md §2). DEPS is "m1:d1,d2;m2:..." from signet_module().
 # Called by ctest as: cmake -DSRC_DIR=... -DDEPS=... -P check_module_map.cmake

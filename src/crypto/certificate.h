@@ -5,6 +5,7 @@
 
 #include <openssl/types.h>
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -34,11 +35,16 @@ class Certificate {
   // DER of the TBSCertificate (what the issuer signed).
   std::string TbsDer() const;
 
-  // Distinguished names in the form notation-go and Go's pkix.Name.String() print, most specific
-  // first: "CN=Notation Test Root,O=Notary,L=Seattle,ST=WA,C=US".
+  // Distinguished names exactly as notation-go prints them (Go's pkix.Name.String()):
+  // "CN=Notation Test Root,O=Notary,L=Seattle,ST=WA,C=US". Go uses a fixed order (SERIALNUMBER,
+  // CN, OU, O, POSTALCODE, STREET, L, ST, C, then other types as "OID=#<hex DER>"), not the DER
+  // order reversed: GlobalSign R3 prints as "CN=GlobalSign,OU=GlobalSign Root CA -
+  // R3,O=GlobalSign".
   std::string Subject() const;
   std::string Issuer() const;
-  // The subject's attributes in the same order as Subject(), short names (CN, O, OU, L, ST, C, ...).
+  // The subject's attributes in the same order as Subject(), short names (CN, O, OU, L, ST, C,
+  // ...); unescaped values. Types Go has no name for appear as the dotted OID with value "#<hex
+  // DER>".
   std::vector<NameAttribute> SubjectAttributes() const;
 
   Timestamp not_before() const;

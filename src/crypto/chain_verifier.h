@@ -6,10 +6,16 @@
 //   - ordered leaf → intermediates → self-signed root; each certificate is issued (and its
 //     signature verifies) by the next; the last one is self-signed and its signature verifies;
 //   - CA certificates: basicConstraints cA=TRUE, keyUsage keyCertSign, pathLen respected;
-//   - leaf: not a CA, keyUsage present with digitalSignature, EKU (if present) contains codeSigning
-//     (or timeStamping for kTimestamping, which must then be the only EKU and critical... as the
-//     spec says), no SHA-1 or MD5 signature algorithm anywhere;
-//   - public keys: RSA ≥ 2048 bits or EC P-256/384/521;
+//   - leaf: not a CA; keyUsage present with digitalSignature and none of keyEncipherment,
+//     dataEncipherment, keyAgreement, keyCertSign, cRLSign, encipherOnly, decipherOnly;
+//     EKU (if present) contains codeSigning and none of anyExtendedKeyUsage, serverAuth,
+//     clientAuth, emailProtection, timeStamping, OCSPSigning (for kTimestamping: timeStamping as
+//     the only EKU, in a critical extension, per RFC 3161 §2.3);
+//   - keyUsage marked critical (code signing; notation-core-go does not require it for
+//     timestamping certificates);
+//   - no certificate signed with SHA-1 or MD5: SHA-256/384/512 only (RSA, RSASSA-PSS, ECDSA);
+//   - public keys: the leaf's is one of the six supported types (signature_algorithm.h); a CA's is
+//     RSA ≥ 2048 bits or EC P-256/384/521;
 //   - when `at` is given, every certificate is valid at that time (inclusive).
 // A single self-signed leaf (notation-go's test certificates) is a valid chain of length one
 // when it meets the leaf rules.
