@@ -5,8 +5,12 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
+#include <cstdint>
+#include <mutex>
 #include <string>
+#include <unordered_set>
 
+#include "crypto/digest.h"
 #include "crypto/evp_key.h"
 #include "crypto/openssl_util.h"
 
@@ -250,11 +254,8 @@ Status CheckLeaf(const Certificate& cert, CertificatePurpose purpose) {
   return CheckKey(0, cert, /*leaf=*/true);
 }
 
-}  // namespace
-
-Status VerifyCertificateChain(const std::vector<Certificate>& chain, std::optional<Timestamp> at,
-                              CertificatePurpose purpose) {
-  if (chain.empty()) return InvalidArgumentError("certificate chain is empty");
+// Everything but the validity periods: depends only on the certificates, so it can be cached.
+Status VerifyChainStructure(const std::vector<Certificate>& chain, CertificatePurpose purpose) {
   for (size_t i = 0; i < chain.size(); ++i) {
     SIGNET_RETURN_IF_ERROR(CheckSignatureAlgorithm(i, chain[i]));
   }
@@ -265,12 +266,10 @@ Status VerifyCertificateChain(const std::vector<Certificate>& chain, std::option
                   "a chain of one certificate must be self-signed (issued by \"" + cert.Issuer() +
                       "\"; its issuer's certificate is missing from the chain)");
     }
-    SIGNET_RETURN_IF_ERROR(CheckValidity(0, cert, at));
     return CheckLeaf(cert, purpose);
   }
   for (size_t i = 0; i < chain.size(); ++i) {
     const Certificate& cert = chain[i];
-    SIGNET_RETURN_IF_ERROR(CheckValidity(i, cert, at));
     if (i + 1 == chain.size()) {
       if (!IsSelfSigned(cert)) {
         return Fail(i, cert,
@@ -296,6 +295,61 @@ Status VerifyCertificateChain(const std::vector<Certificate>& chain, std::option
     } else {
       SIGNET_RETURN_IF_ERROR(CheckCa(i, cert, purpose, static_cast<int>(i) - 1));
     }
+  }
+  return Status::Ok();
+}
+
+// Chains that passed VerifyChainStructure, keyed by a digest of their DER bytes and purpose.
+// Verifiers see the same few chains (one per profile version) over and over; caching the three
+// signature checks per chain is what lets envelope verification run near the raw ECDSA rate.
+// Only successes are cached (a flood of bad chains cannot evict good ones faster than it
+// costs), and the cache is bounded: it is cleared when full.
+class ChainCache {
+ public:
+  static constexpr size_t kMaxEntries = 4096;
+
+  static std::string Key(const std::vector<Certificate>& chain, CertificatePurpose purpose) {
+    Digest digest(HashAlgorithm::kSha256);
+    digest.Update(purpose == CertificatePurpose::kCodeSigning ? "c" : "t");
+    for (const Certificate& cert : chain) {
+      const uint64_t n = cert.der().size();
+      digest.Update(std::string_view(reinterpret_cast<const char*>(&n), sizeof n));
+      digest.Update(cert.der());
+    }
+    return digest.Finish();
+  }
+  bool Contains(const std::string& key) {
+    std::lock_guard<std::mutex> lock(mu_);
+    return keys_.count(key) != 0;
+  }
+  void Insert(std::string key) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (keys_.size() >= kMaxEntries) keys_.clear();
+    keys_.insert(std::move(key));
+  }
+
+ private:
+  std::mutex mu_;
+  std::unordered_set<std::string> keys_;
+};
+
+ChainCache& SharedChainCache() {
+  static ChainCache* cache = new ChainCache();
+  return *cache;
+}
+
+}  // namespace
+
+Status VerifyCertificateChain(const std::vector<Certificate>& chain, std::optional<Timestamp> at,
+                              CertificatePurpose purpose) {
+  if (chain.empty()) return InvalidArgumentError("certificate chain is empty");
+  const std::string key = ChainCache::Key(chain, purpose);
+  if (!SharedChainCache().Contains(key)) {
+    SIGNET_RETURN_IF_ERROR(VerifyChainStructure(chain, purpose));
+    SharedChainCache().Insert(key);
+  }
+  for (size_t i = 0; i < chain.size(); ++i) {
+    SIGNET_RETURN_IF_ERROR(CheckValidity(i, chain[i], at));
   }
   return Status::Ok();
 }

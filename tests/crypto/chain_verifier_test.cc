@@ -165,6 +165,18 @@ TEST_F(ChainVerifierTest, ValidityAtTime) {
   EXPECT_TRUE(VerifyCertificateChain(pki_->Chain(), At("2029-12-31T00:00:00Z"), kCodeSigning).ok());
 }
 
+// The structure of a chain is cached once verified; its validity period never is.
+TEST_F(ChainVerifierTest, CachedChainStillChecksValidityEveryTime) {
+  ASSERT_TRUE(VerifyCertificateChain(pki_->Chain(), At("2025-06-01T00:00:00Z"), kCodeSigning).ok());
+  ExpectRejected(pki_->Chain(), At("2031-01-01T00:00:00Z"), kCodeSigning, "not valid at");
+  // A cached chain for code signing is not valid for timestamping.
+  EXPECT_FALSE(VerifyCertificateChain(pki_->Chain(), std::nullopt, CertificatePurpose::kTimestamping).ok());
+  // Reordering a cached chain is a different chain.
+  const std::vector<Certificate> chain = pki_->Chain();
+  std::vector<Certificate> reversed(chain.rbegin(), chain.rend());
+  EXPECT_FALSE(VerifyCertificateChain(reversed, std::nullopt, kCodeSigning).ok());
+}
+
 TEST_F(ChainVerifierTest, Sha1SignatureFails) {
   const Certificate leaf = RawLeaf(LeafExtensions(), EVP_sha1());
   ASSERT_EQ(X509_get_signature_nid(leaf.raw()), NID_ecdsa_with_SHA1);
