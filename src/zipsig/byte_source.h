@@ -21,6 +21,9 @@ class ByteSource {
   // Reads exactly n bytes at offset into *out (resized); OutOfRange reads are InvalidArgument.
   virtual Status ReadAt(uint64_t offset, size_t n, std::string* out) = 0;
 
+  // A regular file read with pread(2); its size is taken once, here. NotFound when it does not
+  // exist, InvalidArgument for a directory or a non-regular file (a pipe has no end to seek).
+  // A later read that finds the file shorter is FailedPrecondition.
   static Result<std::unique_ptr<ByteSource>> OpenFile(const std::filesystem::path& path);
   // Does not copy: `bytes` must outlive the source.
   static std::unique_ptr<ByteSource> FromMemory(std::string_view bytes);
@@ -34,7 +37,8 @@ class ByteSink {
   // Makes the output durable and visible (a file sink renames its temp file into place).
   virtual Status Close() = 0;
 
-  // Writes to a temp file beside `path`, renamed over `path` on Close(); removed if never closed.
+  // Writes to a temp file beside `path` (mode 0644), fsynced and renamed over `path` on Close();
+  // removed if never closed. After a failed Append the sink refuses further use.
   static Result<std::unique_ptr<ByteSink>> CreateFile(const std::filesystem::path& path);
   static std::unique_ptr<ByteSink> ToString(std::string* out);
 };

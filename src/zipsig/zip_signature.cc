@@ -29,7 +29,7 @@ Result<SignedPackage> SignPackage(ByteSource& package, const PackageSignOptions&
         "archive has a comment that is not a signet signature; signing would replace it. Remove "
         "it first (zip -z) and sign again");
   }
-  SIGNET_ASSIGN_OR_RETURN(UnsignedDigest digest, DigestUnsignedForm(package, layout));
+  SIGNET_ASSIGN_OR_RETURN(UnsignedDigest digest, CopyAndDigestUnsignedForm(package, layout, out));
   SignedPackage signed_package;
   signed_package.target = DescriptorOf(digest);
 
@@ -49,7 +49,7 @@ Result<SignedPackage> SignPackage(ByteSource& package, const PackageSignOptions&
                                 std::to_string(kMaxEmbeddedEnvelopeSize) + ")");
   }
   const std::string comment = std::string(kSignatureMarker) + signed_package.envelope;
-  SIGNET_RETURN_IF_ERROR(WriteWithComment(package, layout, comment, out));
+  SIGNET_RETURN_IF_ERROR(AppendComment(comment, out));
   signed_package.signed_size = layout.unsigned_size() + comment.size();
   return signed_package;
 }

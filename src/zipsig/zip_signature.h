@@ -42,8 +42,9 @@ struct SignedPackage {
   uint64_t signed_size = 0;   // size of the signed archive written to the sink
 };
 
-// Validates `package`, signs its unsigned form and streams the signed archive to `out`
-// (the caller Close()s it). Refused with InvalidArgument: a malformed or empty archive;
+// Validates `package`, signs its unsigned form and streams the signed archive to `out` in one
+// pass (the caller Close()s it on success; on error `out` may hold a partial archive and must
+// not be closed: a file sink then leaves nothing behind). Refused with InvalidArgument: a malformed or empty archive;
 // FailedPrecondition: a package that is already signed ("package is already signed") or whose
 // comment is someone else's (it would be lost).
 Result<SignedPackage> SignPackage(ByteSource& package, const PackageSignOptions& options,
