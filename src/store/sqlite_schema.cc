@@ -1,0 +1,189 @@
+#include "store/sqlite_schema.h"
+
+#include <iterator>
+#include <string>
+
+namespace signet::store::sqlite {
+namespace {
+
+struct Migration {
+  int version;
+  const char* description;
+  const char* sql;
+};
+
+// Times are INTEGER seconds since the Unix epoch (UTC). Enumerations are stored by their AWS
+// names so that the database reads like the API.
+constexpr Migration kMigrations[] = {
+    {1, "signing profiles and signing jobs", R"sql(
+CREATE TABLE signing_profiles (
+  id INTEGER PRIMARY KEY,
+  account TEXT NOT NULL,
+  name TEXT NOT NULL,
+  arn TEXT NOT NULL UNIQUE,
+  permissions_revision TEXT NOT NULL DEFAULT '',
+  UNIQUE (account, name)
+);
+CREATE TABLE signing_profile_versions (
+  id INTEGER PRIMARY KEY,
+  profile_id INTEGER NOT NULL REFERENCES signing_profiles (id),
+  version TEXT NOT NULL,
+  version_arn TEXT NOT NULL UNIQUE,
+  platform_id TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('Active', 'Canceled', 'Revoked')),
+  status_reason TEXT NOT NULL DEFAULT '',
+  validity_value INTEGER NOT NULL,
+  validity_type TEXT NOT NULL CHECK (validity_type IN ('DAYS', 'MONTHS', 'YEARS')),
+  certificate_chain_pem TEXT NOT NULL,
+  key_id TEXT NOT NULL,
+  override_encryption_algorithm TEXT,
+  override_hash_algorithm TEXT,
+  override_signing_image_format TEXT,
+  created_at INTEGER NOT NULL,
+  revocation_effective_from INTEGER,
+  revoked_at INTEGER,
+  revoked_by TEXT,
+  revocation_reason TEXT,
+  UNIQUE (profile_id, version),
+  CHECK ((revocation_effective_from IS NULL) = (revoked_at IS NULL))
+);
+CREATE INDEX signing_profile_versions_by_profile ON signing_profile_versions (profile_id, id);
+CREATE TABLE signing_profile_parameters (
+  version_id INTEGER NOT NULL REFERENCES signing_profile_versions (id),
+  name TEXT NOT NULL,
+  value TEXT NOT NULL,
+  PRIMARY KEY (version_id, name)
+);
+CREATE TABLE signing_profile_tags (
+  profile_id INTEGER NOT NULL REFERENCES signing_profiles (id),
+  key TEXT NOT NULL,
+  value TEXT NOT NULL,
+  PRIMARY KEY (profile_id, key)
+);
+CREATE TABLE profile_permissions (
+  profile_id INTEGER NOT NULL REFERENCES signing_profiles (id),
+  statement_id TEXT NOT NULL,
+  action TEXT NOT NULL,
+  principal TEXT NOT NULL,
+  profile_version TEXT,
+  PRIMARY KEY (profile_id, statement_id)
+);
+CREATE TABLE signing_jobs (
+  seq INTEGER PRIMARY KEY,
+  job_id TEXT NOT NULL UNIQUE,
+  job_owner TEXT NOT NULL,
+  job_invoker TEXT NOT NULL,
+  requested_by TEXT NOT NULL,
+  profile_version_id INTEGER NOT NULL REFERENCES signing_profile_versions (id),
+  platform_id TEXT NOT NULL,
+  platform_display_name TEXT NOT NULL,
+  source_bucket TEXT,
+  source_key TEXT,
+  source_version TEXT,
+  destination_bucket TEXT,
+  destination_prefix TEXT,
+  payload BLOB,
+  status TEXT NOT NULL CHECK (status IN ('InProgress', 'Failed', 'Succeeded')),
+  status_reason TEXT NOT NULL DEFAULT '',
+  created_at INTEGER NOT NULL,
+  completed_at INTEGER,
+  signature_expires_at INTEGER,
+  signed_bucket TEXT,
+  signed_key TEXT,
+  signed_version TEXT,
+  client_request_token TEXT,
+  revoked_at INTEGER,
+  revoked_by TEXT,
+  revocation_reason TEXT,
+  UNIQUE (job_invoker, client_request_token)
+);
+CREATE INDEX signing_jobs_by_owner ON signing_jobs (job_owner, seq);
+CREATE INDEX signing_jobs_by_invoker ON signing_jobs (job_invoker, seq);
+CREATE INDEX signing_jobs_by_profile_version ON signing_jobs (profile_version_id);
+CREATE TABLE signing_job_metadata (
+  job_seq INTEGER NOT NULL REFERENCES signing_jobs (seq),
+  name TEXT NOT NULL,
+  value TEXT NOT NULL,
+  PRIMARY KEY (job_seq, name)
+);
+)sql"},
+    {2, "usage records", R"sql(
+CREATE TABLE usage_records (
+  seq INTEGER PRIMARY KEY,
+  time INTEGER NOT NULL,
+  account TEXT NOT NULL,
+  principal TEXT NOT NULL,
+  profile_name TEXT NOT NULL,
+  profile_version TEXT NOT NULL,
+  platform_id TEXT NOT NULL,
+  environment TEXT NOT NULL,
+  unit_price_micros INTEGER NOT NULL CHECK (unit_price_micros >= 0),
+  job_id TEXT NOT NULL UNIQUE REFERENCES signing_jobs (job_id)
+);
+CREATE INDEX usage_records_by_time ON usage_records (time);
+)sql"},
+};
+
+static_assert(std::size(kMigrations) == kSchemaVersion, "one migration per schema version");
+
+constexpr const char* kCreateVersionTable = R"sql(
+CREATE TABLE IF NOT EXISTS schema_version (
+  version INTEGER PRIMARY KEY,
+  description TEXT NOT NULL,
+  applied_at INTEGER NOT NULL
+))sql";
+
+Status MigrateLocked(Connection& db, int target) {
+  SIGNET_RETURN_IF_ERROR(db.Exec(kCreateVersionTable));
+  SIGNET_ASSIGN_OR_RETURN(int current, ReadSchemaVersion(db));
+  if (current > kSchemaVersion) {
+    return FailedPreconditionError(
+        "database " + db.path() + " has schema version " + std::to_string(current) +
+        ", newer than the " + std::to_string(kSchemaVersion) +
+        " this signet knows; run a signet at least as new as the one that last wrote it");
+  }
+  for (const Migration& m : kMigrations) {
+    if (m.version <= current || m.version > target) continue;
+    Status s = db.Exec(m.sql);
+    if (!s.ok()) {
+      return s.WithContext("applying schema migration " + std::to_string(m.version) + " (" +
+                           m.description + ")");
+    }
+    SIGNET_ASSIGN_OR_RETURN(
+        Statement insert,
+        db.Prepare("INSERT INTO schema_version (version, description, applied_at) "
+                   "VALUES (?1, ?2, CAST(strftime('%s', 'now') AS INTEGER))"));
+    insert.Bind(1, m.version).Bind(2, m.description);
+    SIGNET_RETURN_IF_ERROR(insert.Run());
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<int> ReadSchemaVersion(Connection& db) {
+  SIGNET_ASSIGN_OR_RETURN(
+      Statement exists,
+      db.Prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'"));
+  SIGNET_ASSIGN_OR_RETURN(bool has_table, exists.Step());
+  if (!has_table) return 0;
+  SIGNET_ASSIGN_OR_RETURN(Statement q,
+                          db.Prepare("SELECT COALESCE(MAX(version), 0) FROM schema_version"));
+  SIGNET_ASSIGN_OR_RETURN(bool row, q.Step());
+  if (!row) return InternalError("schema_version query returned no row");
+  return static_cast<int>(q.Int(0));
+}
+
+Status MigrateSchema(Connection& db, int target) {
+  if (target < 0 || target > kSchemaVersion) {
+    return InvalidArgumentError("no schema version " + std::to_string(target));
+  }
+  // IMMEDIATE: two processes opening a fresh file must not both try to create the tables.
+  SIGNET_RETURN_IF_ERROR(db.Exec("BEGIN IMMEDIATE"));
+  Status s = MigrateLocked(db, target);
+  if (s.ok()) s = db.Exec("COMMIT");
+  if (!s.ok()) (void)db.Exec("ROLLBACK");
+  return s;
+}
+
+}  // namespace signet::store::sqlite

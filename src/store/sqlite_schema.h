@@ -1,0 +1,27 @@
+// Internal to store/: the SQLite schema and its numbered migrations.
+//
+// The table `schema_version` holds one row per migration applied. At open, MigrateSchema applies
+// the missing migrations, in order, in one transaction (all or none), and refuses a database whose
+// version is newer than this program knows (an older signetd must not write a newer schema).
+// Migrations are append-only: never edit one that has shipped; add the next.
+//
+//   1  signing profiles (+ versions, parameters, tags, permissions), signing jobs (+ metadata)
+//   2  usage records (metering)
+#pragma once
+
+#include "core/status.h"
+#include "store/sqlite_connection.h"
+
+namespace signet::store::sqlite {
+
+// The newest schema this program knows.
+inline constexpr int kSchemaVersion = 2;
+
+// The database's schema version: 0 for an empty database.
+Result<int> ReadSchemaVersion(Connection& db);
+
+// Brings the database to `target` (tests build older databases with a lower target).
+// kFailedPrecondition if the database is newer than kSchemaVersion.
+Status MigrateSchema(Connection& db, int target = kSchemaVersion);
+
+}  // namespace signet::store::sqlite

@@ -1,0 +1,148 @@
+#include "store/sqlite_store.h"
+
+#include <exception>
+#include <string>
+#include <utility>
+
+#include "store/sqlite_connection.h"
+#include "store/sqlite_operations.h"
+#include "store/sqlite_schema.h"
+
+namespace signet::store {
+namespace {
+
+// Runs a pragma and returns its (first) result, so we can check that the setting took.
+Result<std::string> Pragma(sqlite::Connection& db, const char* sql) {
+  SIGNET_ASSIGN_OR_RETURN(sqlite::Statement q, db.Prepare(sql));
+  SIGNET_ASSIGN_OR_RETURN(bool row, q.Step());
+  if (!row) return std::string();
+  return q.Text(0);
+}
+
+}  // namespace
+
+Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::filesystem::path& path,
+                                                       const SqliteStoreOptions& options) {
+  SIGNET_ASSIGN_OR_RETURN(std::unique_ptr<sqlite::Connection> db,
+                          sqlite::Connection::Open(path.string(), options.busy_timeout));
+  // WAL: readers never block the writer, and a commit is one sequential append + fsync.
+  // The first statement to touch the file also tells us whether it is a database at all.
+  SIGNET_ASSIGN_OR_RETURN(std::string mode, Pragma(*db, "PRAGMA journal_mode = WAL"));
+  if (mode != "wal") {
+    return FailedPreconditionError("database " + path.string() +
+                                   " cannot use write-ahead logging (journal mode is \"" + mode +
+                                   "\"); put it on a local file system");
+  }
+  // FULL: fsync the WAL at every commit, so an acknowledged write survives power loss.
+  SIGNET_RETURN_IF_ERROR(db->Exec("PRAGMA synchronous = FULL"));
+  SIGNET_RETURN_IF_ERROR(db->Exec("PRAGMA foreign_keys = ON"));
+  SIGNET_ASSIGN_OR_RETURN(std::string fk, Pragma(*db, "PRAGMA foreign_keys"));
+  if (fk != "1") return InternalError("this SQLite build cannot enforce foreign keys");
+  SIGNET_RETURN_IF_ERROR(sqlite::MigrateSchema(*db));
+  return std::unique_ptr<SqliteStore>(new SqliteStore(std::move(db), options));
+}
+
+struct SqliteStore::Batch {
+  int members = 0;
+  bool done = false;
+  Status status;  // of the commit; meaningful once done
+};
+
+SqliteStore::SqliteStore(std::unique_ptr<sqlite::Connection> db, const SqliteStoreOptions& options)
+    : max_batch_(options.max_batch < 1 ? 1 : options.max_batch), db_(std::move(db)) {}
+
+SqliteStore::~SqliteStore() = default;
+
+Status SqliteStore::RunMember(const std::function<Status(StoreTransaction&)>& fn, bool* broken,
+                              std::exception_ptr* thrown) {
+  SIGNET_RETURN_IF_ERROR(db_->Exec("SAVEPOINT member"));
+  sqlite::SqliteOperations ops(*db_);
+  Status s;
+  owner_.store(std::this_thread::get_id());
+  try {
+    s = fn(ops);
+  } catch (...) {
+    // Undo this member's writes and finish the batch for the others; the caller rethrows.
+    *thrown = std::current_exception();
+    s = InternalError("the transaction callback threw an exception");
+  }
+  owner_.store(std::thread::id());
+  if (ops.broken()) {
+    *broken = true;
+    if (s.ok()) s = InternalError("a failed write inside the transaction could not be undone");
+  }
+  if (s.ok()) {
+    s = db_->Exec("RELEASE member");
+    if (s.ok()) return s;
+  }
+  Status undo = db_->Exec("ROLLBACK TO member");
+  if (undo.ok()) undo = db_->Exec("RELEASE member");
+  if (!undo.ok()) *broken = true;
+  return s;
+}
+
+SqliteStoreStats SqliteStore::Stats() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return SqliteStoreStats{.transactions = transactions_, .commits = commits_, .waiting = waiting_};
+}
+
+Status SqliteStore::InTransaction(const std::function<Status(StoreTransaction&)>& fn) {
+  if (owner_.load() == std::this_thread::get_id()) {
+    return InternalError(
+        "the Store was called from inside its own InTransaction callback; use the "
+        "StoreTransaction the callback was given");
+  }
+  std::unique_lock<std::mutex> lock(mu_);
+  ++waiting_;
+  cv_.wait(lock, [&] { return !running_; });
+  --waiting_;
+  running_ = true;
+  if (batch_ == nullptr) {
+    lock.unlock();
+    // IMMEDIATE takes the write lock now, so no member fails half way on a lock upgrade.
+    Status begin = db_->Exec("BEGIN IMMEDIATE");
+    lock.lock();
+    if (!begin.ok()) {
+      running_ = false;
+      cv_.notify_all();
+      return begin;
+    }
+    batch_ = std::make_shared<Batch>();
+  }
+  std::shared_ptr<Batch> batch = batch_;
+  ++batch->members;
+  ++transactions_;
+  lock.unlock();
+
+  bool broken = false;
+  std::exception_ptr thrown;
+  Status own = RunMember(fn, &broken, &thrown);
+
+  lock.lock();
+  if (!broken && waiting_ > 0 && batch->members < max_batch_) {
+    // Others are waiting: let them join this transaction; the last to run commits for all.
+    running_ = false;
+    cv_.notify_all();
+    cv_.wait(lock, [&] { return batch->done; });
+  } else {
+    batch_.reset();
+    lock.unlock();
+    Status end = broken ? InternalError(
+                              "a failed write in this commit could not be undone, so nothing in "
+                              "it was committed; retry")
+                        : db_->Exec("COMMIT");
+    if (!end.ok() && db_->InTransaction()) (void)db_->Exec("ROLLBACK");
+    lock.lock();
+    if (end.ok()) ++commits_;
+    batch->status = std::move(end);
+    batch->done = true;
+    running_ = false;
+    cv_.notify_all();
+  }
+  lock.unlock();
+  if (thrown) std::rethrow_exception(thrown);
+  if (!own.ok()) return own;
+  return batch->status;
+}
+
+}  // namespace signet::store

@@ -1,0 +1,91 @@
+// SqliteStore: the Store in one SQLite database file, the embedded default (DESIGN.md §1).
+//
+// Durability: WAL journal with synchronous=FULL, so a transaction that returned OK survives a
+// process crash or power loss. Foreign keys are enforced. The schema is versioned; Open applies
+// pending migrations in one transaction and refuses a database written by a newer signet.
+//
+// Concurrency: one connection guarded by a mutex; transactions in this process run one at a time
+// (SQLite has a single writer anyway). Another process opening the same file waits up to the busy
+// timeout and then gets kUnavailable. For several signetd replicas, use the PostgreSQL store.
+//
+// Group commit: an fsync costs milliseconds, far more than a transaction's SQL, so transactions
+// that arrive while another runs share its commit. Each runs under its own savepoint, so its
+// failure undoes only its own writes; the batch commits once; nobody's InTransaction returns
+// before the commit holding its writes is durable. If that commit fails, every member of the
+// batch gets the error and none of their writes persists. The result is as if the batch's
+// transactions had run one after another and committed together.
+//
+// Thread-safety: safe to use from any number of threads (see store.h).
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <exception>
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+#include "store/store.h"
+
+namespace signet::store {
+
+namespace sqlite {
+class Connection;
+}
+
+struct SqliteStoreOptions {
+  // How long a transaction waits for another process that holds the database.
+  std::chrono::milliseconds busy_timeout{5000};
+  // The most transactions one commit may carry (bounds the latency a batch adds).
+  int max_batch = 32;
+};
+
+// Counters for metrics and tests.
+struct SqliteStoreStats {
+  int64_t transactions = 0;  // callbacks run
+  int64_t commits = 0;       // successful COMMITs (one fsync each)
+  int waiting = 0;           // callers waiting for the connection right now
+};
+
+class SqliteStore final : public Store {
+ public:
+  // Opens (creating if absent) the database at `path` and migrates it to the current schema.
+  // kFailedPrecondition if the file is not a signet database, is newer than this program, or
+  // cannot be opened for writing.
+  static Result<std::unique_ptr<SqliteStore>> Open(const std::filesystem::path& path,
+                                                   const SqliteStoreOptions& options = {});
+  ~SqliteStore() override;
+  SqliteStore(const SqliteStore&) = delete;
+  SqliteStore& operator=(const SqliteStore&) = delete;
+
+  Status InTransaction(const std::function<Status(StoreTransaction&)>& fn) override;
+
+  SqliteStoreStats Stats() const;
+
+ private:
+  struct Batch;
+
+  SqliteStore(std::unique_ptr<sqlite::Connection> db, const SqliteStoreOptions& options);
+  // Runs `fn` under a savepoint of the open batch; sets `*broken` if its writes could not be
+  // undone (the batch must then be rolled back as a whole).
+  // `*thrown` receives an exception `fn` threw, for the caller to rethrow once the batch is done.
+  Status RunMember(const std::function<Status(StoreTransaction&)>& fn, bool* broken,
+                   std::exception_ptr* thrown);
+
+  const int max_batch_;
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  bool running_ = false;          // a callback or a commit is using the connection; guarded by mu_
+  int waiting_ = 0;               // callers waiting for the connection; guarded by mu_
+  std::shared_ptr<Batch> batch_;  // the open transaction, if any; guarded by mu_
+  int64_t transactions_ = 0;      // guarded by mu_
+  int64_t commits_ = 0;           // guarded by mu_
+  // The thread running a callback, to refuse re-entry from it instead of deadlocking.
+  std::atomic<std::thread::id> owner_{};
+  std::unique_ptr<sqlite::Connection> db_;  // used only by the caller that set running_
+};
+
+}  // namespace signet::store

@@ -1,0 +1,81 @@
+// Store: signet's durable state behind one interface (DESIGN.md §2). Implementations:
+// SqliteStore (sqlite_store.h, the embedded default) and, later, PostgreSQL for N replicas.
+//
+// Every StoreOperations call on a Store runs in its own transaction. To make several calls
+// atomic together (a job and its usage record; "read the profile, then write a version"), run
+// them through InTransaction.
+//
+// Thread-safety: a Store is safe to use from any number of threads. Results are copies; nothing
+// returned refers into the Store.
+#pragma once
+
+#include <functional>
+
+#include "store/store_operations.h"
+
+namespace signet::store {
+
+// The operations available inside Store::InTransaction. Valid only during the callback, on the
+// callback's thread; not thread-safe.
+class StoreTransaction : public StoreOperations {};
+
+class Store : public StoreOperations {
+ public:
+  // Runs `fn` in one transaction. If `fn` returns OK and the commit succeeds, all its writes are
+  // durable together; otherwise none is, and the error of `fn` (or of the commit) is returned.
+  // An operation that failed inside `fn` has already been undone, so `fn` may handle its error
+  // and go on (e.g. create a job, and on kAlreadyExists read the first one instead).
+  //
+  // `fn` must use only the transaction it is given: calling this Store from inside `fn` fails
+  // with kInternal instead of deadlocking. Other writers wait while `fn` runs, so it should not
+  // do slow work (network, large I/O); sign before or after, not inside.
+  virtual Status InTransaction(const std::function<Status(StoreTransaction&)>& fn) = 0;
+
+  // StoreOperations, each in its own InTransaction (store.cc), for every implementation.
+  Status PutProfile(const SigningProfileRecord& record) final;
+  Result<SigningProfileRecord> GetProfile(std::string_view account, std::string_view name) final;
+  Result<SigningProfileRecord> GetProfileVersion(std::string_view account, std::string_view name,
+                                                 std::string_view version) final;
+  Result<SigningProfileRecord> GetProfileByVersionArn(std::string_view version_arn) final;
+  Result<Page<SigningProfileRecord>> ListProfiles(std::string_view account,
+                                                  const SigningProfileFilter& filter,
+                                                  const PageRequest& page) final;
+  Status CancelProfile(std::string_view account, std::string_view name) final;
+  Result<SigningProfileRecord> RevokeProfileVersion(std::string_view account, std::string_view name,
+                                                    std::string_view version,
+                                                    const ProfileRevocation& revocation) final;
+  Result<bool> IsProfileVersionRevokedAt(std::string_view version_arn,
+                                         Timestamp signing_time) final;
+  Status TagResource(std::string_view resource_arn, const TagMap& tags) final;
+  Status UntagResource(std::string_view resource_arn, const std::vector<std::string>& keys) final;
+  Result<TagMap> ListTagsForResource(std::string_view resource_arn) final;
+  Result<std::string> AddProfilePermission(std::string_view account, std::string_view name,
+                                           const std::optional<std::string>& expected_revision,
+                                           const ProfilePermissionRecord& permission) final;
+  Result<std::string> RemoveProfilePermission(std::string_view account, std::string_view name,
+                                              std::string_view expected_revision,
+                                              std::string_view statement_id) final;
+  Result<ProfilePermissions> ListProfilePermissions(std::string_view account, std::string_view name,
+                                                    const PageRequest& page) final;
+  Result<SigningJobRecord> CreateJob(const SigningJobRecord& job) final;
+  Result<SigningJobRecord> GetJob(std::string_view job_id) final;
+  Result<SigningJobRecord> FindJobByClientRequestToken(std::string_view job_invoker,
+                                                       std::string_view token) final;
+  Result<SigningJobRecord> CompleteJob(std::string_view job_id,
+                                       const JobCompletion& completion) final;
+  Result<Page<SigningJobRecord>> ListJobs(const SigningJobFilter& filter,
+                                          const PageRequest& page) final;
+  Result<SigningJobRecord> RevokeJob(std::string_view job_id,
+                                     const JobRevocation& revocation) final;
+  Result<bool> IsJobRevoked(std::string_view job_id) final;
+  Status AppendUsage(const UsageRecord& usage) final;
+  Result<std::vector<UsageTotal>> SumUsage(const UsageQuery& query) final;
+  Result<Page<UsageRecord>> ListUsage(const UsageQuery& query, const PageRequest& page) final;
+
+ private:
+  // Runs one operation in its own transaction and returns its result.
+  template <typename T, typename Op>
+  Result<T> RunOne(Op op);
+};
+
+}  // namespace signet::store

@@ -1,0 +1,442 @@
+// SqliteStore as a whole: opening, migrations, transactions, durability, concurrency.
+#include "store/sqlite_store.h"
+
+#include <sqlite3.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <functional>
+#include <future>
+#include <set>
+#include <stdexcept>
+#include <thread>
+
+#include "store/sqlite_connection.h"
+#include "store/sqlite_operations.h"
+#include "store/sqlite_schema.h"
+#include "store_test_util.h"
+
+namespace signet::store::testing {
+namespace {
+
+constexpr char kAcct[] = "111111111111";
+
+// Runs one SQL statement on the file with a plain SQLite connection and returns the first column
+// of the first row (or "" when there is none): the tests' view from outside the Store.
+std::string RawQuery(const std::filesystem::path& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  EXPECT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  sqlite3_stmt* stmt = nullptr;
+  std::string out;
+  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK) {
+    const int rc = sqlite3_step(stmt);
+    if (rc == SQLITE_ROW && sqlite3_column_text(stmt, 0) != nullptr) {
+      out = reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0));
+    }
+    EXPECT_TRUE(rc == SQLITE_ROW || rc == SQLITE_DONE) << sqlite3_errmsg(db);
+  } else {
+    ADD_FAILURE() << sqlite3_errmsg(db);
+  }
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
+  return out;
+}
+
+TEST_F(StoreTest, OpenCreatesAVersionedWalDatabase) {
+  EXPECT_EQ(RawQuery(db_path(), "PRAGMA journal_mode"), "wal");
+  EXPECT_EQ(RawQuery(db_path(), "SELECT MAX(version) FROM schema_version"),
+            std::to_string(sqlite::kSchemaVersion));
+  EXPECT_EQ(RawQuery(db_path(), "SELECT COUNT(*) FROM schema_version"),
+            std::to_string(sqlite::kSchemaVersion));
+  Reopen();  // opening a current database again changes nothing
+  EXPECT_EQ(RawQuery(db_path(), "SELECT COUNT(*) FROM schema_version"),
+            std::to_string(sqlite::kSchemaVersion));
+}
+
+// Everything signetd stores, written through the Store and read back after a reopen.
+TEST_F(StoreTest, ReopeningKeepsEveryRecord) {
+  SigningProfileRecord v1 = Put(MakeProfile(kAcct, "prof", "VERSION0001"));
+  SigningProfileRecord v2 = Put(MakeProfile(kAcct, "prof", "VERSION0002"));
+  Put(MakeProfile(kAcct, "gone", "VERSION0003"));
+  ASSERT_TRUE(store_->CancelProfile(kAcct, "gone").ok());
+  ASSERT_TRUE(
+      store_->RevokeProfileVersion(kAcct, "prof", "VERSION0001", {At(5), At(9), "a", "r"}).ok());
+  ASSERT_TRUE(store_->TagResource(v2.arn, {{"k", "v"}}).ok());
+  const std::string revision = *store_->AddProfilePermission(
+      kAcct, "prof", std::nullopt, {"sid", "signer:SignPayload", "222222222222", std::nullopt});
+  SigningJobRecord job = MakeJob(JobId(1), v2);
+  job.client_request_token = "tok";
+  Create(job);
+  ASSERT_TRUE(
+      store_->CompleteJob(JobId(1), {.status = JobStatus::kSucceeded, .completed_at = At(3)}).ok());
+  ASSERT_TRUE(store_->RevokeJob(JobId(1), {"why", At(4), "who"}).ok());
+  ASSERT_TRUE(store_->AppendUsage(MakeUsage(job, At(3), 5000)).ok());
+
+  const SigningProfileRecord before_v1 = *store_->GetProfileVersion(kAcct, "prof", "VERSION0001");
+  const SigningProfileRecord before_v2 = *store_->GetProfile(kAcct, "prof");
+  const SigningProfileRecord before_gone = *store_->GetProfile(kAcct, "gone");
+  const SigningJobRecord before_job = *store_->GetJob(JobId(1));
+  const ProfilePermissions before_perms = *store_->ListProfilePermissions(kAcct, "prof", {});
+  const std::vector<UsageTotal> before_usage = *store_->SumUsage({.from = At(0), .to = At(10)});
+
+  Reopen();
+  EXPECT_EQ(*store_->GetProfileVersion(kAcct, "prof", "VERSION0001"), before_v1);
+  EXPECT_EQ(*store_->GetProfile(kAcct, "prof"), before_v2);
+  EXPECT_EQ(*store_->GetProfile(kAcct, "gone"), before_gone);
+  EXPECT_EQ(*store_->GetJob(JobId(1)), before_job);
+  EXPECT_EQ(store_->FindJobByClientRequestToken(kAcct, "tok")->job_id, JobId(1));
+  EXPECT_EQ(store_->ListProfilePermissions(kAcct, "prof", {})->revision_id, revision);
+  EXPECT_EQ(store_->ListProfilePermissions(kAcct, "prof", {})->permissions,
+            before_perms.permissions);
+  EXPECT_EQ(*store_->SumUsage({.from = At(0), .to = At(10)}), before_usage);
+  EXPECT_TRUE(*store_->IsProfileVersionRevokedAt(v1.version_arn, At(5)));
+  EXPECT_TRUE(*store_->IsJobRevoked(JobId(1)));
+}
+
+// A process that dies right after a commit returned (no destructor, no checkpoint) loses nothing.
+TEST_F(StoreTest, CommittedWritesSurviveAnAbruptExit) {
+  store_.reset();
+  const pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    Result<std::unique_ptr<SqliteStore>> s = SqliteStore::Open(db_path());
+    if (!s.ok()) _exit(2);
+    SigningProfileRecord p = MakeProfile(kAcct, "prof", "VERSION0001");
+    Status st = (*s)->InTransaction([&](StoreTransaction& tx) -> Status {
+      SIGNET_RETURN_IF_ERROR(tx.PutProfile(p));
+      SigningJobRecord j = MakeJob(JobId(1), p);
+      SIGNET_RETURN_IF_ERROR(tx.CreateJob(j).status());
+      return tx.AppendUsage(MakeUsage(j, At(5), 5000));
+    });
+    (void)s->release();  // leak it: no close, no checkpoint
+    _exit(st.ok() ? 0 : 3);
+  }
+  int wstatus = 0;
+  ASSERT_EQ(waitpid(child, &wstatus, 0), child);
+  ASSERT_TRUE(WIFEXITED(wstatus));
+  ASSERT_EQ(WEXITSTATUS(wstatus), 0);
+  Reopen();
+  EXPECT_TRUE(store_->GetProfile(kAcct, "prof").ok());
+  EXPECT_TRUE(store_->GetJob(JobId(1)).ok());
+  EXPECT_EQ((*store_->SumUsage({.from = At(0), .to = At(10)}))[0].total_micros, 5000);
+}
+
+TEST_F(StoreTest, TransactionCommitsAJobAndItsUsageTogether) {
+  SigningProfileRecord p = Put(MakeProfile(kAcct, "prof", "VERSION0001"));
+  Status s = store_->InTransaction([&](StoreTransaction& tx) -> Status {
+    SigningJobRecord j = MakeJob(JobId(1), p);
+    j.status = JobStatus::kSucceeded;
+    SIGNET_RETURN_IF_ERROR(tx.CreateJob(j).status());
+    return tx.AppendUsage(MakeUsage(j, At(5), 5000));
+  });
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_TRUE(store_->GetJob(JobId(1)).ok());
+  EXPECT_EQ(store_->ListUsage({.from = At(0), .to = At(10)}, {})->items.size(), 1u);
+}
+
+TEST_F(StoreTest, AnErrorFromTheCallbackRollsEverythingBack) {
+  SigningProfileRecord p = Put(MakeProfile(kAcct, "prof", "VERSION0001"));
+  Status s = store_->InTransaction([&](StoreTransaction& tx) -> Status {
+    SIGNET_RETURN_IF_ERROR(tx.PutProfile(MakeProfile(kAcct, "prof", "VERSION0002")));
+    SIGNET_RETURN_IF_ERROR(tx.PutProfile(MakeProfile(kAcct, "other", "VERSION0003")));
+    SigningJobRecord j = MakeJob(JobId(1), p);
+    SIGNET_RETURN_IF_ERROR(tx.CreateJob(j).status());
+    SIGNET_RETURN_IF_ERROR(tx.AppendUsage(MakeUsage(j, At(5), 5000)));
+    SIGNET_RETURN_IF_ERROR(tx.TagResource(p.arn, {{"x", "y"}}));
+    SIGNET_RETURN_IF_ERROR(tx.CancelProfile(kAcct, "prof"));
+    // Reads inside the transaction see its own writes.
+    SIGNET_ASSIGN_OR_RETURN(SigningProfileRecord newest, tx.GetProfile(kAcct, "prof"));
+    if (newest.version != "VERSION0002") return InternalError("did not see own write");
+    return UnavailableError("signing failed after the records were written");
+  });
+  EXPECT_EQ(s.code(), ErrorCode::kUnavailable);
+  EXPECT_EQ(s.message(), "signing failed after the records were written");
+  EXPECT_EQ(store_->GetProfile(kAcct, "prof")->version, "VERSION0001");
+  EXPECT_EQ(store_->GetProfile(kAcct, "prof")->status, ProfileStatus::kActive);
+  EXPECT_EQ(store_->GetProfile(kAcct, "other").status().code(), ErrorCode::kNotFound);
+  EXPECT_EQ(store_->GetJob(JobId(1)).status().code(), ErrorCode::kNotFound);
+  EXPECT_TRUE(store_->SumUsage({.from = At(0), .to = At(10)})->empty());
+  EXPECT_EQ(*store_->ListTagsForResource(p.arn), p.tags);
+}
+
+TEST_F(StoreTest, AFailedOperationInsideATransactionLeavesNothingBehind) {
+  SigningProfileRecord p = MakeProfile(kAcct, "prof", "VERSION0001");
+  p.tags.clear();
+  for (int i = 0; i < 200; ++i) p.tags["k" + std::to_string(i)] = "v";
+  Put(p);
+  SigningJobRecord first = MakeJob(JobId(1), p);
+  first.client_request_token = "retry-me";
+  Create(first);
+  Status s = store_->InTransaction([&](StoreTransaction& tx) -> Status {
+    // Upserts one tag, adds another, then fails on the count: all of it must be undone.
+    Status tag = tx.TagResource(p.arn, {{"k0", "changed"}, {"k200", "v"}});
+    if (tag.code() != ErrorCode::kInvalidArgument) return InternalError("expected the tag limit");
+    // The idempotent-create pattern: on kAlreadyExists, use the first job.
+    SigningJobRecord again = MakeJob(JobId(2), p);
+    again.client_request_token = "retry-me";
+    Result<SigningJobRecord> created = tx.CreateJob(again);
+    if (created.status().code() != ErrorCode::kAlreadyExists) return InternalError("no conflict");
+    SIGNET_ASSIGN_OR_RETURN(SigningJobRecord existing,
+                            tx.FindJobByClientRequestToken(kAcct, "retry-me"));
+    return tx.AppendUsage(MakeUsage(existing, At(5), 5000));
+  });
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  TagMap tags = *store_->ListTagsForResource(p.arn);
+  EXPECT_EQ(tags.size(), 200u);
+  EXPECT_EQ(tags["k0"], "v");
+  EXPECT_EQ(store_->GetJob(JobId(2)).status().code(), ErrorCode::kNotFound);
+  EXPECT_EQ(store_->ListUsage({.from = At(0), .to = At(10)}, {})->items[0].job_id, JobId(1));
+}
+
+TEST_F(StoreTest, AnExceptionFromTheCallbackRollsBackAndReleasesTheStore) {
+  SigningProfileRecord p = Put(MakeProfile(kAcct, "prof", "VERSION0001"));
+  EXPECT_THROW((void)store_->InTransaction([&](StoreTransaction& tx) -> Status {
+    (void)tx.CreateJob(MakeJob(JobId(1), p));
+    throw std::runtime_error("bug in the caller");
+  }),
+               std::runtime_error);
+  EXPECT_EQ(store_->GetJob(JobId(1)).status().code(), ErrorCode::kNotFound);
+  Create(MakeJob(JobId(2), p));  // still usable
+}
+
+TEST_F(StoreTest, CallingTheStoreFromItsOwnCallbackIsRefusedNotDeadlocked) {
+  Put(MakeProfile(kAcct, "prof", "VERSION0001"));
+  Status s = store_->InTransaction(
+      [&](StoreTransaction&) -> Status { return store_->GetProfile(kAcct, "prof").status(); });
+  EXPECT_EQ(s.code(), ErrorCode::kInternal);
+  EXPECT_NE(s.message().find("StoreTransaction"), std::string::npos);
+  EXPECT_TRUE(store_->GetProfile(kAcct, "prof").ok());
+}
+
+TEST_F(StoreTest, FourConcurrentWritersLoseNothing) {
+  SigningProfileRecord p = Put(MakeProfile(kAcct, "prof", "VERSION0001"));
+  constexpr int kThreads = 4;
+  constexpr int kPerThread = 50;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kPerThread; ++i) {
+        const int n = t * 1000 + i;
+        Status s = store_->InTransaction([&](StoreTransaction& tx) -> Status {
+          SigningJobRecord j = MakeJob(JobId(n), p);
+          j.client_request_token = "tok-" + std::to_string(n);
+          SIGNET_RETURN_IF_ERROR(tx.CreateJob(j).status());
+          return tx.AppendUsage(MakeUsage(j, At(5), 5000));
+        });
+        ASSERT_TRUE(s.ok()) << s.ToString();
+        // Interleave reads and single-operation writes with the transactions.
+        ASSERT_TRUE(store_->GetJob(JobId(n)).ok());
+        if (i % 10 == 0) {
+          ASSERT_TRUE(store_->TagResource(p.arn, {{"t" + std::to_string(t), "x"}}).ok());
+        }
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  std::set<std::string> ids;
+  PageRequest page;
+  while (true) {
+    Result<Page<SigningJobRecord>> r = store_->ListJobs({}, page);
+    ASSERT_TRUE(r.ok());
+    for (const auto& j : r->items) ids.insert(j.job_id);
+    if (r->next_token.empty()) break;
+    page.token = r->next_token;
+  }
+  EXPECT_EQ(ids.size(), static_cast<size_t>(kThreads * kPerThread));
+  Result<std::vector<UsageTotal>> sum = store_->SumUsage({.from = At(0), .to = At(10)});
+  ASSERT_TRUE(sum.ok());
+  EXPECT_EQ((*sum)[0].signatures, kThreads * kPerThread);
+  EXPECT_EQ((*sum)[0].total_micros, int64_t{kThreads} * kPerThread * 5000);
+}
+
+// Runs each of `members` on its own thread while a first transaction holds the connection, so
+// that all of them queue up and then join that transaction's commit. Returns their results; an
+// exception becomes kUnavailable "threw: what".
+std::vector<Status> RunQueuedBehindAHolder(
+    SqliteStore& store, const std::vector<std::function<Status(StoreTransaction&)>>& members) {
+  std::promise<void> inside;
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  std::thread holder([&] {
+    Status s = store.InTransaction([&](StoreTransaction&) -> Status {
+      inside.set_value();
+      released.wait();
+      return Status::Ok();
+    });
+    EXPECT_TRUE(s.ok()) << s.ToString();
+  });
+  inside.get_future().wait();
+  std::vector<Status> results(members.size());
+  std::vector<std::thread> threads;
+  for (size_t i = 0; i < members.size(); ++i) {
+    threads.emplace_back([&, i] {
+      try {
+        results[i] = store.InTransaction(members[i]);
+      } catch (const std::exception& e) {
+        results[i] = UnavailableError(std::string("threw: ") + e.what());
+      }
+    });
+  }
+  // Not a sleep: wait until every member is queued behind the holder.
+  while (store.Stats().waiting < static_cast<int>(members.size())) std::this_thread::yield();
+  release.set_value();
+  holder.join();
+  for (auto& t : threads) t.join();
+  return results;
+}
+
+TEST_F(StoreTest, QueuedTransactionsShareOneCommitAndFailIndependently) {
+  SigningProfileRecord p = Put(MakeProfile(kAcct, "prof", "VERSION0001"));
+  std::vector<std::function<Status(StoreTransaction&)>> members;
+  for (int i = 1; i <= 6; ++i) {
+    members.push_back([&, i](StoreTransaction& tx) -> Status {
+      SigningJobRecord j = MakeJob(JobId(i), p);
+      SIGNET_RETURN_IF_ERROR(tx.CreateJob(j).status());
+      SIGNET_RETURN_IF_ERROR(tx.AppendUsage(MakeUsage(j, At(5), 5000)));
+      if (i % 2 == 0) return FailedPreconditionError("member gives up after writing");
+      if (i == 5) throw std::runtime_error("member 5 has a bug");
+      return Status::Ok();
+    });
+  }
+  const SqliteStoreStats before = store_->Stats();
+  std::vector<Status> results = RunQueuedBehindAHolder(*store_, members);
+  const SqliteStoreStats after = store_->Stats();
+  EXPECT_EQ(after.transactions - before.transactions, 7);
+  EXPECT_EQ(after.commits - before.commits, 1);  // seven transactions, one fsync
+  for (int i = 1; i <= 6; ++i) {
+    const Status& s = results[i - 1];
+    if (i % 2 == 0) {
+      EXPECT_EQ(s.code(), ErrorCode::kFailedPrecondition) << i;
+    } else if (i == 5) {
+      EXPECT_EQ(s.message(), "threw: member 5 has a bug");
+    } else {
+      EXPECT_TRUE(s.ok()) << i << ": " << s.ToString();
+    }
+    const bool committed = i % 2 == 1 && i != 5;
+    EXPECT_EQ(store_->GetJob(JobId(i)).ok(), committed) << i;
+  }
+  EXPECT_EQ((*store_->SumUsage({.from = At(0), .to = At(10)}))[0].total_micros, 2 * 5000);
+}
+
+TEST_F(StoreTest, ABatchIsCappedAtMaxBatch) {
+  store_.reset();
+  Result<std::unique_ptr<SqliteStore>> s = SqliteStore::Open(db_path(), {.max_batch = 2});
+  ASSERT_TRUE(s.ok());
+  store_ = std::move(s).value();
+  SigningProfileRecord p = Put(MakeProfile(kAcct, "prof", "VERSION0001"));
+  std::vector<std::function<Status(StoreTransaction&)>> members;
+  for (int i = 1; i <= 5; ++i) {
+    members.push_back(
+        [&, i](StoreTransaction& tx) { return tx.CreateJob(MakeJob(JobId(i), p)).status(); });
+  }
+  const SqliteStoreStats before = store_->Stats();
+  for (const Status& r : RunQueuedBehindAHolder(*store_, members))
+    EXPECT_TRUE(r.ok()) << r.ToString();
+  EXPECT_EQ(store_->Stats().commits - before.commits, 3);  // 6 transactions, 2 per commit
+}
+
+TEST_F(StoreTest, AnotherProcessHoldingTheDatabaseMakesWritersUnavailable) {
+  Put(MakeProfile(kAcct, "prof", "VERSION0001"));
+  Result<std::unique_ptr<SqliteStore>> other =
+      SqliteStore::Open(db_path(), {.busy_timeout = std::chrono::milliseconds(0)});
+  ASSERT_TRUE(other.ok()) << other.status().ToString();
+  std::promise<void> inside;
+  std::promise<void> release;
+  std::future<void> released = release.get_future();
+  std::thread holder([&] {
+    Status s = store_->InTransaction([&](StoreTransaction&) -> Status {
+      inside.set_value();
+      released.wait();
+      return Status::Ok();
+    });
+    EXPECT_TRUE(s.ok());
+  });
+  inside.get_future().wait();
+  Status s = (*other)->CancelProfile(kAcct, "prof");
+  EXPECT_EQ(s.code(), ErrorCode::kUnavailable) << s.ToString();
+  release.set_value();
+  holder.join();
+  EXPECT_TRUE((*other)->CancelProfile(kAcct, "prof").ok());
+}
+
+// --- Schema versions -----------------------------------------------------------------------------
+
+TEST(SqliteSchemaTest, OpeningAVersion1DatabaseMigratesItAndKeepsItsData) {
+  TempDir dir;
+  const std::filesystem::path path = dir.path() / "v1.db";
+  SigningProfileRecord p = MakeProfile(kAcct, "prof", "VERSION0001");
+  {
+    // What a signet that knew only schema 1 wrote.
+    auto db = sqlite::Connection::Open(path.string(), std::chrono::milliseconds(1000));
+    ASSERT_TRUE(db.ok());
+    ASSERT_TRUE(sqlite::MigrateSchema(**db, 1).ok());
+    sqlite::SqliteOperations v1(**db);
+    ASSERT_TRUE(v1.PutProfile(p).ok());
+    ASSERT_TRUE(v1.CreateJob(MakeJob(JobId(1), p)).ok());
+    EXPECT_EQ(*sqlite::ReadSchemaVersion(**db), 1);
+  }
+  EXPECT_EQ(RawQuery(path, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'usage_records'"), "0");
+  Result<std::unique_ptr<SqliteStore>> store = SqliteStore::Open(path);
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  EXPECT_EQ(RawQuery(path, "SELECT MAX(version) FROM schema_version"),
+            std::to_string(sqlite::kSchemaVersion));
+  EXPECT_EQ((*store)->GetProfile(kAcct, "prof")->key_id, p.key_id);
+  SigningJobRecord job = *(*store)->GetJob(JobId(1));
+  EXPECT_TRUE((*store)->AppendUsage(MakeUsage(job, At(5), 5000)).ok());
+}
+
+TEST(SqliteSchemaTest, ADatabaseFromANewerSignetIsRefused) {
+  TempDir dir;
+  const std::filesystem::path path = dir.path() / "new.db";
+  ASSERT_TRUE(SqliteStore::Open(path).ok());
+  RawQuery(path, "INSERT INTO schema_version VALUES (" +
+                     std::to_string(sqlite::kSchemaVersion + 1) + ", 'from the future', 0)");
+  Result<std::unique_ptr<SqliteStore>> store = SqliteStore::Open(path);
+  ASSERT_FALSE(store.ok());
+  EXPECT_EQ(store.status().code(), ErrorCode::kFailedPrecondition);
+  EXPECT_NE(store.status().message().find("newer"), std::string::npos) << store.status().ToString();
+  EXPECT_NE(store.status().message().find(std::to_string(sqlite::kSchemaVersion + 1)),
+            std::string::npos);
+}
+
+TEST(SqliteSchemaTest, AFailedMigrationAppliesNothing) {
+  TempDir dir;
+  const std::filesystem::path path = dir.path() / "v1.db";
+  {
+    auto db = sqlite::Connection::Open(path.string(), std::chrono::milliseconds(1000));
+    ASSERT_TRUE(db.ok());
+    ASSERT_TRUE(sqlite::MigrateSchema(**db, 1).ok());
+    // Something in the way of migration 2.
+    ASSERT_TRUE((*db)->Exec("CREATE TABLE usage_records (unrelated TEXT)").ok());
+  }
+  Result<std::unique_ptr<SqliteStore>> store = SqliteStore::Open(path);
+  ASSERT_FALSE(store.ok());
+  EXPECT_NE(store.status().message().find("migration 2"), std::string::npos)
+      << store.status().ToString();
+  EXPECT_EQ(RawQuery(path, "SELECT MAX(version) FROM schema_version"), "1");
+  RawQuery(path, "DROP TABLE usage_records");
+  EXPECT_TRUE(SqliteStore::Open(path).ok());
+}
+
+TEST(SqliteSchemaTest, AFileThatIsNotADatabaseIsRefused) {
+  TempDir dir;
+  const std::filesystem::path path = dir.path() / "junk.db";
+  {
+    std::ofstream out(path, std::ios::binary);
+    for (int i = 0; i < 100; ++i) out << "this is not a SQLite database\n";
+  }
+  Result<std::unique_ptr<SqliteStore>> store = SqliteStore::Open(path);
+  ASSERT_FALSE(store.ok());
+  EXPECT_EQ(store.status().code(), ErrorCode::kFailedPrecondition) << store.status().ToString();
+}
+
+TEST(SqliteSchemaTest, AMissingDirectoryIsRefused) {
+  TempDir dir;
+  Result<std::unique_ptr<SqliteStore>> store = SqliteStore::Open(dir.path() / "no" / "state.db");
+  ASSERT_FALSE(store.ok());
+  EXPECT_EQ(store.status().code(), ErrorCode::kFailedPrecondition) << store.status().ToString();
+}
+
+}  // namespace
+}  // namespace signet::store::testing
