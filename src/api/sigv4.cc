@@ -299,14 +299,12 @@ SigV4Result VerifySigV4(const HttpRequestView& request, const SecretLookup& secr
   std::string payload_hash;
   const std::string body_hash = HexEncode(crypto::Sha256(request.body));
   if (std::optional<std::string> declared = HeaderValue(request, "x-amz-content-sha256")) {
-    if (*declared == kUnsignedPayload && service == "s3") {
-      payload_hash = *declared;
-    } else if (*declared != body_hash) {
+    const bool unsigned_s3 = *declared == kUnsignedPayload && service == "s3";
+    if (!unsigned_s3 && *declared != body_hash) {
       return Fail(SigV4Error::kBadSignature,
                   "The provided 'x-amz-content-sha256' header does not match what was computed.");
-    } else {
-      payload_hash = *declared;
     }
+    payload_hash = *declared;
   } else {
     payload_hash = presigned && service == "s3" ? std::string(kUnsignedPayload) : body_hash;
   }

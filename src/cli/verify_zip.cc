@@ -66,7 +66,7 @@ std::string AttributeOrEmpty(const notary::EnvelopeContent& content, std::string
 }
 
 // The report of one verification, as JSON; the human form is printed from it.
-struct Report {
+struct Report {  // NOLINT(bugprone-exception-escape): json's constructor throws only bad_alloc
   json doc;
   bool valid = false;
 };
@@ -211,7 +211,8 @@ int RunVerifyZip(const VerifyZipOptions& options, std::ostream& out, std::ostrea
     report = FromOutcome(options, *package, *outcome);
   }
   if (options.json) {
-    out << report.doc.dump(2) << "\n";
+    // Subjects and file names are not guaranteed UTF-8: replace, never throw.
+    out << report.doc.dump(2, ' ', false, json::error_handler_t::replace) << "\n";
   } else {
     PrintHuman(report, out);
   }

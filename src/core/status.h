@@ -114,6 +114,7 @@ T& Result<T>::Checked() {
 // SIGNET_ASSIGN_OR_RETURN(auto x, Foo()): declares x from a Result, or returns its Status.
 #define SIGNET_ASSIGN_OR_RETURN(lhs, expr) \
   SIGNET_ASSIGN_OR_RETURN_IMPL_(SIGNET_CONCAT_(signet_result_, __LINE__), lhs, expr)
+// NOLINTNEXTLINE(bugprone-macro-parentheses): lhs is a declaration, it cannot be parenthesised.
 #define SIGNET_ASSIGN_OR_RETURN_IMPL_(tmp, lhs, expr) \
   auto tmp = (expr);                                  \
   if (!tmp.ok()) return tmp.status();                 \
