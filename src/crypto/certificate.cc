@@ -6,6 +6,9 @@
 #include <openssl/x509v3.h>
 
 #include <algorithm>
+#include <map>
+#include <mutex>
+#include <optional>
 #include <cctype>
 #include <chrono>
 #include <ctime>
@@ -192,7 +195,7 @@ bool HasExtensionFlag(X509* x, uint32_t flag) { return (X509_get_extension_flags
 
 }  // namespace
 
-Result<Certificate> Certificate::FromDer(std::string_view der) {
+Result<Certificate> Certificate::ParseDer(std::string_view der) {
   const auto* p = reinterpret_cast<const unsigned char*>(der.data());
   X509* raw = d2i_X509(nullptr, &p, static_cast<long>(der.size()));  // NOLINT(google-runtime-int)
   X509Ptr x(raw);
@@ -208,6 +211,47 @@ Result<Certificate> Certificate::FromDer(std::string_view der) {
     return InvalidArgumentError("malformed X.509 certificate: invalid or duplicate extensions");
   }
   return Certificate(std::shared_ptr<X509>(x.release(), X509_free), std::string(der));
+}
+
+namespace {
+
+// Parsed certificates by DER. Verifiers parse the same few chains (x5c of every envelope of a
+// profile version) again and again, and d2i_X509 costs about a third of an ECDSA verification.
+// A Certificate is immutable and shares its X509, so handing out the cached one is safe. Only
+// certificates that parsed are cached; the cache is bounded and cleared when full.
+class CertificateCache {
+ public:
+  static constexpr size_t kMaxEntries = 1024;
+
+  std::optional<Certificate> Find(std::string_view der) {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = entries_.find(der);
+    if (it == entries_.end()) return std::nullopt;
+    return it->second;
+  }
+  void Insert(const Certificate& cert) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (entries_.size() >= kMaxEntries) entries_.clear();
+    entries_.emplace(cert.der(), cert);
+  }
+
+ private:
+  std::mutex mu_;
+  std::map<std::string, Certificate, std::less<>> entries_;
+};
+
+CertificateCache& SharedCertificateCache() {
+  static CertificateCache* cache = new CertificateCache();
+  return *cache;
+}
+
+}  // namespace
+
+Result<Certificate> Certificate::FromDer(std::string_view der) {
+  if (std::optional<Certificate> cached = SharedCertificateCache().Find(der)) return *cached;
+  SIGNET_ASSIGN_OR_RETURN(Certificate cert, ParseDer(der));
+  SharedCertificateCache().Insert(cert);
+  return cert;
 }
 
 Result<Certificate> Certificate::FromPem(std::string_view pem) {
@@ -326,13 +370,22 @@ std::string Certificate::SerialHex() const {
 
 std::string Certificate::Sha256Thumbprint() const { return HexEncode(Sha256(der_)); }
 
-Result<PublicKey> Certificate::public_key() const {
-  EVP_PKEY* pkey = X509_get0_pubkey(x509_.get());
+namespace {
+Result<PublicKey> DecodePublicKey(X509* x509) {
+  EVP_PKEY* pkey = X509_get0_pubkey(x509);
   if (pkey == nullptr) {
     return OpenSslError(ErrorCode::kInvalidArgument, "unreadable certificate public key");
   }
   return PublicKey::FromEvpPkey(pkey);
 }
+}  // namespace
+
+Certificate::Certificate(std::shared_ptr<X509> x509, std::string der)
+    : x509_(std::move(x509)),
+      der_(std::move(der)),
+      public_key_(std::make_shared<const Result<PublicKey>>(DecodePublicKey(x509_.get()))) {}
+
+Result<PublicKey> Certificate::public_key() const { return *public_key_; }
 
 bool Certificate::IsCa() const {
   auto* bc = static_cast<BASIC_CONSTRAINTS*>(

@@ -1,6 +1,7 @@
 // Certificate: an immutable, parsed X.509 certificate.
 //
 // Copyable (shares the OpenSSL object); thread-safe. Equality is byte equality of the DER.
+// FromDer keeps a bounded cache of parsed certificates, so parsing a known chain is cheap.
 #pragma once
 
 #include <openssl/types.h>
@@ -69,10 +70,13 @@ class Certificate {
   friend bool operator==(const Certificate& a, const Certificate& b) { return a.der_ == b.der_; }
 
  private:
-  Certificate(std::shared_ptr<X509> x509, std::string der)
-      : x509_(std::move(x509)), der_(std::move(der)) {}
+  // FromDer without the cache of parsed certificates.
+  static Result<Certificate> ParseDer(std::string_view der);
+  Certificate(std::shared_ptr<X509> x509, std::string der);
   std::shared_ptr<X509> x509_;
   std::string der_;
+  // Decoded once: verification reads the leaf key of every envelope.
+  std::shared_ptr<const Result<PublicKey>> public_key_;
 };
 
 }  // namespace signet::crypto

@@ -34,10 +34,10 @@ Result<PublicKey> PublicKey::FromPem(std::string_view pem) {
 Result<PublicKey> PublicKey::FromEvpPkey(EVP_PKEY* pkey) {
   SIGNET_ASSIGN_OR_RETURN(KeyType type, ClassifyKey(pkey));
   if (EVP_PKEY_up_ref(pkey) != 1) return OpenSslError(ErrorCode::kInternal, "EVP_PKEY_up_ref");
-  return PublicKey(std::shared_ptr<EVP_PKEY>(pkey, EVP_PKEY_free), type);
+  std::string spki = EncodeDer(pkey, i2d_PUBKEY);
+  return PublicKey(std::shared_ptr<EVP_PKEY>(pkey, EVP_PKEY_free), type, std::move(spki));
 }
 
-std::string PublicKey::SpkiDer() const { return EncodeDer(pkey_.get(), i2d_PUBKEY); }
 
 std::string PublicKey::ToPem() const {
   BioPtr bio(BIO_new(BIO_s_mem()));

@@ -28,7 +28,7 @@ class PublicKey {
   // The one algorithm this key verifies.
   SignatureAlgorithm algorithm() const { return AlgorithmForKey(type_); }
 
-  std::string SpkiDer() const;
+  const std::string& SpkiDer() const { return spki_der_; }
   std::string ToPem() const;
 
   // Verifies `signature` over `data` with algorithm(). ECDSA signatures are raw R‖S.
@@ -39,12 +39,14 @@ class PublicKey {
 
   EVP_PKEY* raw() const { return pkey_.get(); }
 
-  friend bool operator==(const PublicKey& a, const PublicKey& b) { return a.SpkiDer() == b.SpkiDer(); }
+  friend bool operator==(const PublicKey& a, const PublicKey& b) { return a.spki_der_ == b.spki_der_; }
 
  private:
-  PublicKey(std::shared_ptr<EVP_PKEY> pkey, KeyType type) : pkey_(std::move(pkey)), type_(type) {}
+  PublicKey(std::shared_ptr<EVP_PKEY> pkey, KeyType type, std::string spki_der)
+      : pkey_(std::move(pkey)), type_(type), spki_der_(std::move(spki_der)) {}
   std::shared_ptr<EVP_PKEY> pkey_;
   KeyType type_;
+  std::string spki_der_;  // encoded once: comparing keys is on the signing path
 };
 
 }  // namespace signet::crypto

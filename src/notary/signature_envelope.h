@@ -21,11 +21,13 @@ inline constexpr std::string_view kJwsMediaType = "application/jose+json";
 inline constexpr std::string_view kCoseMediaType = "application/cose";
 inline constexpr std::string_view kPayloadContentType = "application/vnd.cncf.notary.payload.v1+json";
 // Named size limits (notation-go): envelopes read from anywhere are refused above these.
-inline constexpr size_t kMaxEnvelopeSize = 32 * 1024 * 1024;
+inline constexpr size_t kMaxEnvelopeSize = size_t{32} * 1024 * 1024;
 inline constexpr size_t kMaxCertificateChainLength = 10;
 
 enum class SigningScheme { kX509, kX509SigningAuthority };
 std::string_view SigningSchemeName(SigningScheme scheme);  // "notary.x509", ...
+// The scheme named exactly `name`; nullopt for any other string.
+std::optional<SigningScheme> ParseSigningScheme(std::string_view name);
 
 // The two signer attributes signet (and AWS Signer) put in every envelope, critical.
 inline constexpr std::string_view kSigningProfileVersionAttribute =
@@ -55,8 +57,10 @@ struct SignedAttributes {
 };
 
 struct UnsignedAttributes {
-  std::string timestamp_token;  // io.cncf.notary.timestamp: DER RFC 3161 TimeStampToken, or empty
-  std::string signing_agent;    // io.cncf.notary.signingAgent
+  // DER RFC 3161 TimeStampToken, or empty. JWS carries it as io.cncf.notary.timestampSignature
+  // (standard base64), as notation-core-go writes it.
+  std::string timestamp_token;
+  std::string signing_agent;  // io.cncf.notary.signingAgent
 };
 
 struct EnvelopeContent {
@@ -66,6 +70,9 @@ struct EnvelopeContent {
   crypto::SignatureAlgorithm algorithm = crypto::SignatureAlgorithm::kEs384;
   std::vector<crypto::Certificate> certificate_chain;  // x5c, leaf first
   std::string signature;             // raw signature bytes (R‖S for ECDSA)
+  // Exactly the bytes the signature covers: the JWS signing input (protected "." payload, both
+  // base64url as received) or the COSE Sig_structure. Integrity = leaf key verifies these.
+  std::string signed_bytes;
   std::string payload_content_type;  // kPayloadContentType for Notary payloads
   std::string payload;               // the payload bytes
 };

@@ -1,0 +1,76 @@
+// The Notary Project JWS envelope (application/jose+json): JWS JSON flattened serialization,
+// as DESIGN.md §5 fixes it and notation-core-go writes it:
+//
+//   {"header":{"io.cncf.notary.signingAgent":"…","x5c":["<std base64 DER>",…]},
+//    "payload":"<base64url>","protected":"<base64url>","signature":"<base64url>"}
+//
+// The protected header is compact JSON with sorted keys: alg, crit, cty, the signing scheme, the
+// signing time (io.cncf.notary.signingTime for notary.x509, io.cncf.notary.authenticSigningTime
+// for notary.x509.signingAuthority), io.cncf.notary.expiry when set, and the extended
+// attributes. "crit" lists, in this order, io.cncf.notary.signingScheme, each critical extended
+// attribute in the order given, io.cncf.notary.authenticSigningTime (signingAuthority only) and
+// io.cncf.notary.expiry (when set) — notation-core-go's order, so our protected headers are
+// byte-identical to notation's for the same inputs.
+//
+// Parsing is structural and fail-closed; it does not verify the signature (notary::Verifier does,
+// over EnvelopeContent::signed_bytes). Every error is InvalidArgument and names the problem.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/status.h"
+#include "core/time.h"
+#include "crypto/certificate.h"
+#include "crypto/signer.h"
+#include "notary/signature_envelope.h"
+
+namespace signet::notary {
+
+// Header names of the Notary Project JWS envelope.
+inline constexpr std::string_view kHeaderSigningScheme = "io.cncf.notary.signingScheme";
+inline constexpr std::string_view kHeaderSigningTime = "io.cncf.notary.signingTime";
+inline constexpr std::string_view kHeaderAuthenticSigningTime =
+    "io.cncf.notary.authenticSigningTime";
+inline constexpr std::string_view kHeaderExpiry = "io.cncf.notary.expiry";
+inline constexpr std::string_view kHeaderSigningAgent = "io.cncf.notary.signingAgent";
+inline constexpr std::string_view kHeaderTimestampSignature = "io.cncf.notary.timestampSignature";
+
+struct JwsSignOptions {
+  // The payload bytes, signed as given; must be a JSON object (SerializePayload gives the
+  // canonical Notary payload). The content type is always kPayloadContentType.
+  std::string payload;
+  SigningScheme scheme = SigningScheme::kX509SigningAuthority;
+  Timestamp signing_time;
+  std::optional<Timestamp> expiry;  // must be after signing_time
+  // Extra protected attributes, string-valued (e.g. the two com.amazonaws.signer.* ARNs).
+  // Keys must not repeat or collide with the headers above.
+  std::vector<ExtendedAttribute> extended_attributes;
+  // x5c, leaf first. The leaf's public key must be the signer's key, and the chain must be a
+  // valid code-signing chain at signing_time.
+  std::vector<crypto::Certificate> certificate_chain;
+  std::string signing_agent;  // omitted when empty
+};
+
+// Signs and returns the envelope JSON bytes. `signer`'s key decides "alg".
+Result<std::string> SignJwsEnvelope(const JwsSignOptions& options, const crypto::Signer& signer);
+
+// Parses envelope bytes (at most kMaxEnvelopeSize) into their content. signed_bytes is
+// protected "." payload exactly as received.
+//
+// Refused: non-JSON or duplicate keys; missing, extra or mistyped members; bad base64url
+// (strict: no padding, no stray characters) or base64 in x5c; an "alg" not one of the six, or
+// not the algorithm of the leaf certificate's key; a missing or empty "crit"; a "crit" entry
+// naming an absent header; a required header (signing scheme, authenticSigningTime for
+// signingAuthority, expiry when present) not marked critical; a "cty" other than the Notary
+// payload type; a signing time or expiry that is not RFC 3339, or the signing-time header of the
+// other scheme; an expiry not after the signing time; an empty signature; an x5c that is empty,
+// longer than kMaxCertificateChainLength or holds an undecodable certificate; unprotected header
+// members other than x5c, io.cncf.notary.signingAgent and io.cncf.notary.timestampSignature
+// (matched case-insensitively, as Go's encoding/json does: notation-go's own test envelopes
+// spell it "io.cncf.notary.SigningAgent").
+Result<EnvelopeContent> ParseJwsEnvelope(std::string_view envelope);
+
+}  // namespace signet::notary
