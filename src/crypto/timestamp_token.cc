@@ -30,7 +30,7 @@ struct X509StackFree {
 };
 using X509StackPtr = std::unique_ptr<STACK_OF(X509), X509StackFree>;
 
-Status Malformed(std::string what) {
+Status Malformed(const std::string& what) {
   ERR_clear_error();
   return InvalidArgumentError("timestamp token is malformed: " + what);
 }
@@ -81,7 +81,7 @@ Status ParseGenTime(const ASN1_GENERALIZEDTIME* time, VerifiedTimestampToken& ou
   if (!ymd.ok() || hour > 23 || minute > 59 || second > 59) {
     return Malformed("genTime \"" + std::string(text) + "\" is not a valid time");
   }
-  out.gen_time = std::chrono::sys_days(ymd) + std::chrono::hours(hour) +
+  out.gen_time = std::chrono::sys_days{ymd} + std::chrono::hours(hour) +
                  std::chrono::minutes(minute) + std::chrono::seconds(second);
   truncated_fraction = false;
   int64_t micros = 0;

@@ -29,7 +29,7 @@
 namespace signet::crypto {
 
 // Tokens are a few kilobytes; anything far larger is refused before it is parsed.
-inline constexpr size_t kMaxTimestampTokenSize = 1024 * 1024;
+inline constexpr size_t kMaxTimestampTokenSize = size_t{1024} * 1024;
 
 // RFC 3628 (ETSI TS 102 023) baseline time-stamp policy: a token under it that states no
 // accuracy is accurate to one second (as notation-go's tspclient reads it).
