@@ -203,6 +203,13 @@ Result<Certificate> Certificate::ParseDer(std::string_view der) {
   if (p != reinterpret_cast<const unsigned char*>(der.data()) + der.size()) {
     return InvalidArgumentError("malformed X.509 certificate: trailing bytes after the DER");
   }
+  // d2i_X509 tolerates some BER outside the signed TBSCertificate (non-zero BIT STRING padding
+  // bits, constructed encodings); i2d_X509 then writes other bytes. Certificates are identified
+  // by their bytes (thumbprints, equality, revocation hashes), so only strict DER is accepted,
+  // as Go's x509.ParseCertificate does.
+  if (EncodeDer(x.get(), i2d_X509) != der) {
+    return InvalidArgumentError("malformed X.509 certificate: not in DER form");
+  }
   // Computing the extension cache also validates basicConstraints, keyUsage, EKU, SKI/AKI and
   // rejects duplicate extensions; a certificate whose extensions cannot be read is refused here,
   // as Go's x509.ParseCertificate refuses it.
