@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <condition_variable>
 #include <cstdio>
-#include <deque>
+#include <functional>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -427,14 +427,88 @@ Result<std::string> ReadEmbeddedEnvelope(ByteSource& source, const ZipLayout& la
   return comment;
 }
 
+namespace {
+
+// Streams the bytes [0, end) of `source` through `consume` on the calling thread while a second
+// thread reads ahead and, when `sink` is given, writes each chunk once it was consumed. Three
+// 1 MiB buffers rotate free → read → consumed → written → free, so the copies in and out of
+// the page cache run on the other core and a large package costs about one SHA-384 pass.
+Status StreamPipelined(ByteSource& source, uint64_t end,
+                       const std::function<void(std::string_view)>& consume, ByteSink* sink) {
+  struct Buffer {
+    std::string bytes;
+    enum State { kFree, kRead, kConsumed } state = kFree;
+  };
+  std::vector<Buffer> buffers(3);
+  std::mutex mu;
+  std::condition_variable cv;
+  Status io_status;
+  bool io_done = false;
+  size_t chunks = static_cast<size_t>((end + kChunkSize - 1) / kChunkSize);
+
+  std::thread io([&] {
+    size_t next_read = 0, next_write = 0;
+    std::unique_lock<std::mutex> lock(mu);
+    while (io_status.ok() && (next_read < chunks || (sink && next_write < chunks))) {
+      Buffer* write = sink && next_write < next_read &&
+                              buffers[next_write % 3].state == Buffer::kConsumed
+                          ? &buffers[next_write % 3]
+                          : nullptr;
+      Buffer* read = next_read < chunks && buffers[next_read % 3].state == Buffer::kFree
+                         ? &buffers[next_read % 3]
+                         : nullptr;
+      if (!write && !read) {
+        cv.wait(lock);
+        continue;
+      }
+      lock.unlock();
+      Status s;
+      if (write) {
+        s = sink->Append(write->bytes);
+      } else {
+        const uint64_t at = static_cast<uint64_t>(next_read) * kChunkSize;
+        s = source.ReadAt(at, static_cast<size_t>(std::min<uint64_t>(kChunkSize, end - at)), &read->bytes);
+      }
+      lock.lock();
+      if (!s.ok()) {
+        io_status = s;
+      } else if (write) {
+        write->state = Buffer::kFree;
+        ++next_write;
+      } else {
+        read->state = Buffer::kRead;
+        ++next_read;
+      }
+      cv.notify_all();
+    }
+    io_done = true;
+    cv.notify_all();
+  });
+
+  for (size_t i = 0; i < chunks; ++i) {
+    Buffer& buffer = buffers[i % 3];
+    {
+      std::unique_lock<std::mutex> lock(mu);
+      cv.wait(lock, [&] { return buffer.state == Buffer::kRead || io_done; });
+      if (buffer.state != Buffer::kRead) break;  // the reader failed
+    }
+    consume(buffer.bytes);
+    std::lock_guard<std::mutex> lock(mu);
+    buffer.state = sink ? Buffer::kConsumed : Buffer::kFree;
+    cv.notify_all();
+  }
+  io.join();
+  return io_status;
+}
+
+}  // namespace
+
 Result<UnsignedDigest> DigestUnsignedForm(ByteSource& source, const ZipLayout& layout) {
   SIGNET_RETURN_IF_ERROR(CheckLayoutMatches(source, layout));
   crypto::Digest digest(crypto::HashAlgorithm::kSha384);
-  SIGNET_RETURN_IF_ERROR(
-      StreamPrefix(source, layout.eocd_offset + kCommentLengthOffset, [&](std::string_view chunk) {
-        digest.Update(chunk);
-        return Status::Ok();
-      }));
+  SIGNET_RETURN_IF_ERROR(StreamPipelined(source, layout.eocd_offset + kCommentLengthOffset,
+                                         [&](std::string_view chunk) { digest.Update(chunk); },
+                                         nullptr));
   digest.Update(std::string_view("\0\0", 2));  // the comment length of the unsigned form
   return UnsignedDigest{digest.Finish(), layout.unsigned_size()};
 }
@@ -471,49 +545,14 @@ Status WriteWithComment(ByteSource& source, const ZipLayout& layout, std::string
   return AppendComment(comment, sink);
 }
 
+
 Result<UnsignedDigest> CopyAndDigestUnsignedForm(ByteSource& source, const ZipLayout& layout,
                                                  ByteSink& sink) {
   SIGNET_RETURN_IF_ERROR(CheckLayoutMatches(source, layout));
-  // Reading and hashing run here; writing runs on a second thread, two chunks behind at most,
-  // so a large package costs about one SHA-384 pass of wall time.
-  std::mutex mu;
-  std::condition_variable cv;
-  std::deque<std::string> queue;
-  bool done = false;
-  Status write_status;
-  std::thread writer([&] {
-    std::unique_lock<std::mutex> lock(mu);
-    while (true) {
-      cv.wait(lock, [&] { return !queue.empty() || done; });
-      if (queue.empty()) return;
-      std::string chunk = std::move(queue.front());
-      queue.pop_front();
-      lock.unlock();
-      cv.notify_all();
-      Status s = write_status.ok() ? sink.Append(chunk) : Status::Ok();
-      lock.lock();
-      if (!s.ok() && write_status.ok()) write_status = s;
-    }
-  });
   crypto::Digest digest(crypto::HashAlgorithm::kSha384);
-  Status read_status = StreamPrefix(
-      source, layout.eocd_offset + kCommentLengthOffset, [&](std::string_view chunk) {
-        digest.Update(chunk);
-        std::unique_lock<std::mutex> lock(mu);
-        cv.wait(lock, [&] { return queue.size() < 2; });
-        if (!write_status.ok()) return write_status;
-        queue.emplace_back(chunk);
-        cv.notify_all();
-        return Status::Ok();
-      });
-  {
-    std::lock_guard<std::mutex> lock(mu);
-    done = true;
-  }
-  cv.notify_all();
-  writer.join();
-  SIGNET_RETURN_IF_ERROR(read_status);
-  SIGNET_RETURN_IF_ERROR(write_status);
+  SIGNET_RETURN_IF_ERROR(StreamPipelined(source, layout.eocd_offset + kCommentLengthOffset,
+                                         [&](std::string_view chunk) { digest.Update(chunk); },
+                                         &sink));
   digest.Update(std::string_view("\0\0", 2));  // the comment length of the unsigned form
   return UnsignedDigest{digest.Finish(), layout.unsigned_size()};
 }

@@ -86,7 +86,7 @@ notary::Verifier MakeVerifier(const FixedClock& clock) {
 }
 
 // A ZIP made by libzip in memory with `entries` small stored files.
-std::string MakeZip(int entries, const std::string& comment = "") {
+std::string MakeZip(int entries, const std::string& comment = "", size_t entry_size = 0) {
   zip_error_t error;
   zip_error_init(&error);
   zip_source_t* buffer = zip_source_buffer_create(nullptr, 0, 0, &error);
@@ -94,7 +94,8 @@ std::string MakeZip(int entries, const std::string& comment = "") {
   zip_t* archive = zip_open_from_source(buffer, ZIP_TRUNCATE, &error);
   for (int i = 0; i < entries; ++i) {
     const std::string name = "f" + std::to_string(i) + ".txt";
-    const std::string body = "content of entry " + std::to_string(i) + "\n";
+    std::string body = "content of entry " + std::to_string(i) + "\n";
+    if (entry_size > body.size()) body.resize(entry_size, static_cast<char>('a' + i % 26));
     char* data = static_cast<char*>(malloc(body.size()));
     memcpy(data, body.data(), body.size());
     zip_source_t* s = zip_source_buffer(archive, data, body.size(), 1);
@@ -218,6 +219,35 @@ TEST(ZipSignatureTest, RefusesSignedForeignAndMalformedPackages) {
   ASSERT_FALSE(not_signed.ok());
   EXPECT_EQ(not_signed.status().message(), "package is not signed");
   EXPECT_TRUE(out.empty());  // nothing was written by any refused signing
+}
+
+// A sink that fails part-way: signing stops with its error, nothing hangs, nothing is returned.
+class FailingSink : public ByteSink {
+ public:
+  Status Append(std::string_view bytes) override {
+    if (++appends_ == 2) return UnavailableError("disk full");
+    written_ += bytes.size();
+    return Status::Ok();
+  }
+  Status Close() override { return Status::Ok(); }
+  size_t written_ = 0;
+
+ private:
+  int appends_ = 0;
+};
+
+TEST(ZipSignatureTest, SinkFailureMidStreamIsReported) {
+  const std::string zip = MakeZip(3, "", 2 << 20);  // 6 MiB: several pipeline chunks
+  FailingSink sink;
+  auto result = SignPackage(*ByteSource::FromMemory(zip), Options(), SharedPki().leaf_key, sink);
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.status().message(), "disk full");
+  // And a large package still signs and verifies through the pipeline.
+  const std::string signed_zip = Sign(zip);
+  FixedClock clock(At(kNow));
+  auto outcome = VerifyPackage(*ByteSource::FromMemory(signed_zip), MakeVerifier(clock), "");
+  ASSERT_TRUE(outcome.ok()) << outcome.status().ToString();
+  EXPECT_TRUE(outcome->verified()) << outcome->Summary();
 }
 
 TEST(ZipSignatureTest, Zip64PackageSignsVerifiesAndStillUnzips) {
