@@ -381,25 +381,8 @@ Result<EnvelopeContent> ParseCoseEnvelope(std::string_view bytes) {
 }
 
 Result<std::string> SignCoseEnvelope(const CoseSignOptions& options, const crypto::Signer& signer) {
+  SIGNET_RETURN_IF_ERROR(ValidateSignOptions(options, signer));
   const auto& chain = options.certificate_chain;
-  if (chain.empty()) return InvalidArgumentError("cannot sign: the certificate chain is empty");
-  if (chain.size() > kMaxCertificateChainLength) {
-    return InvalidArgumentError("cannot sign: the certificate chain is longer than " +
-                                std::to_string(kMaxCertificateChainLength));
-  }
-  SIGNET_ASSIGN_OR_RETURN(crypto::PublicKey leaf_key, chain.front().public_key());
-  if (!(leaf_key == signer.public_key())) {
-    return InvalidArgumentError("cannot sign: the leaf certificate \"" + chain.front().Subject() +
-                                "\" is not for the signing key");
-  }
-  if (Status s = crypto::VerifyCertificateChain(chain, options.signing_time,
-                                                crypto::CertificatePurpose::kCodeSigning);
-      !s.ok()) {
-    return InvalidArgumentError("cannot sign: certificate chain is invalid: " + s.message());
-  }
-  if (options.expiry && *options.expiry <= options.signing_time) {
-    return InvalidArgumentError("cannot sign: expiry cannot be equal or before the signing time");
-  }
 
   const bool authority = options.scheme == SigningScheme::kX509SigningAuthority;
   const std::string_view time_label = authority ? kLabelAuthenticSigningTime : kLabelSigningTime;

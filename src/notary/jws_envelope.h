@@ -38,21 +38,8 @@ inline constexpr std::string_view kHeaderExpiry = "io.cncf.notary.expiry";
 inline constexpr std::string_view kHeaderSigningAgent = "io.cncf.notary.signingAgent";
 inline constexpr std::string_view kHeaderTimestampSignature = "io.cncf.notary.timestampSignature";
 
-struct JwsSignOptions {
-  // The payload bytes, signed as given; must be a JSON object (SerializePayload gives the
-  // canonical Notary payload). The content type is always kPayloadContentType.
-  std::string payload;
-  SigningScheme scheme = SigningScheme::kX509SigningAuthority;
-  Timestamp signing_time;
-  std::optional<Timestamp> expiry;  // must be after signing_time
-  // Extra protected attributes, string-valued (e.g. the two com.amazonaws.signer.* ARNs).
-  // Keys must not repeat or collide with the headers above.
-  std::vector<ExtendedAttribute> extended_attributes;
-  // x5c, leaf first. The leaf's public key must be the signer's key, and the chain must be a
-  // valid code-signing chain at signing_time.
-  std::vector<crypto::Certificate> certificate_chain;
-  std::string signing_agent;  // omitted when empty
-};
+// The sign options are format-neutral (signature_envelope.h); COSE takes the same.
+using JwsSignOptions = SignOptions;
 
 // Signs and returns the envelope JSON bytes. `signer`'s key decides "alg".
 Result<std::string> SignJwsEnvelope(const JwsSignOptions& options, const crypto::Signer& signer);

@@ -11,9 +11,11 @@
 #include <string_view>
 #include <vector>
 
+#include "core/status.h"
 #include "core/time.h"
 #include "crypto/certificate.h"
 #include "crypto/signature_algorithm.h"
+#include "crypto/signer.h"
 
 namespace signet::notary {
 
@@ -76,5 +78,28 @@ struct EnvelopeContent {
   std::string payload_content_type;  // kPayloadContentType for Notary payloads
   std::string payload;               // the payload bytes
 };
+
+// What a signer puts in an envelope, whatever its encoding (JWS or COSE).
+struct SignOptions {
+  // The payload bytes, signed as given; must be a JSON object (SerializePayload gives the
+  // canonical Notary payload). The content type is always kPayloadContentType.
+  std::string payload;
+  SigningScheme scheme = SigningScheme::kX509SigningAuthority;
+  Timestamp signing_time;
+  std::optional<Timestamp> expiry;  // must be after signing_time
+  // Extra protected attributes, string-valued (e.g. the two com.amazonaws.signer.* ARNs).
+  // Keys must not repeat or collide with the headers above.
+  std::vector<ExtendedAttribute> extended_attributes;
+  // x5c, leaf first. The leaf's public key must be the signer's key, and the chain must be a
+  // valid code-signing chain at signing_time.
+  std::vector<crypto::Certificate> certificate_chain;
+  std::string signing_agent;  // omitted when empty
+};
+
+// The checks both envelope signers make before signing, so neither can emit an envelope that
+// its own verifier would refuse: a chain of 1 to kMaxCertificateChainLength certificates whose
+// leaf is the signer's key and which is a valid code-signing chain at the signing time, and an
+// expiry (when set) after the signing time. InvalidArgument "cannot sign: …" otherwise.
+Status ValidateSignOptions(const SignOptions& options, const crypto::Signer& signer);
 
 }  // namespace signet::notary
