@@ -11,7 +11,7 @@ packages=(
   libcli11-dev libspdlog-dev
 )
 if [[ "${1:-}" == "--test" ]]; then
-  packages+=(libgtest-dev libgmock-dev libbenchmark-dev zip unzip)
+  packages+=(libgtest-dev libgmock-dev libbenchmark-dev zip unzip python3)
 fi
 
 missing=()
