@@ -1,5 +1,8 @@
 #include "crypto/public_key.h"
 
+#include <mutex>
+#include <vector>
+
 #include <openssl/err.h>
 #include <openssl/pem.h>
 
@@ -30,6 +33,31 @@ Result<PublicKey> PublicKey::FromPem(std::string_view pem) {
   }
   return FromEvpPkey(pkey.get());
 }
+
+struct PublicKey::VerifyContextPool {
+  static constexpr size_t kMaxIdle = 8;  // about the number of threads verifying at once
+
+  EvpPkeyCtxPtr Take() {
+    std::lock_guard<std::mutex> lock(mu);
+    if (idle.empty()) return nullptr;
+    EvpPkeyCtxPtr ctx = std::move(idle.back());
+    idle.pop_back();
+    return ctx;
+  }
+  void Give(EvpPkeyCtxPtr ctx) {
+    std::lock_guard<std::mutex> lock(mu);
+    if (idle.size() < kMaxIdle) idle.push_back(std::move(ctx));
+  }
+
+  std::mutex mu;
+  std::vector<EvpPkeyCtxPtr> idle;
+};
+
+PublicKey::PublicKey(std::shared_ptr<EVP_PKEY> pkey, KeyType type, std::string spki_der)
+    : pkey_(std::move(pkey)),
+      contexts_(std::make_shared<VerifyContextPool>()),
+      type_(type),
+      spki_der_(std::move(spki_der)) {}
 
 Result<PublicKey> PublicKey::FromEvpPkey(EVP_PKEY* pkey) {
   SIGNET_ASSIGN_OR_RETURN(KeyType type, ClassifyKey(pkey));
@@ -72,15 +100,20 @@ Status PublicKey::VerifyDigest(std::string_view digest, std::string_view signatu
     der_signature = std::move(der).value();
     to_verify = der_signature;
   }
-  EvpPkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, pkey_.get(), nullptr));
-  if (!ctx || EVP_PKEY_verify_init(ctx.get()) != 1) {
-    return OpenSslError(ErrorCode::kInternal, "EVP_PKEY_verify_init");
+  EvpPkeyCtxPtr ctx = contexts_->Take();
+  if (!ctx) {
+    ctx.reset(EVP_PKEY_CTX_new_from_pkey(nullptr, pkey_.get(), nullptr));
+    if (!ctx || EVP_PKEY_verify_init(ctx.get()) != 1) {
+      return OpenSslError(ErrorCode::kInternal, "EVP_PKEY_verify_init");
+    }
+    SIGNET_RETURN_IF_ERROR(ConfigureSignatureContext(ctx.get(), type_));
   }
-  SIGNET_RETURN_IF_ERROR(ConfigureSignatureContext(ctx.get(), type_));
   const int rc = EVP_PKEY_verify(
       ctx.get(), reinterpret_cast<const unsigned char*>(to_verify.data()), to_verify.size(),
       reinterpret_cast<const unsigned char*>(digest.data()), digest.size());
   ERR_clear_error();  // a failed verification leaves reasons on the queue; they are expected
+  // A context keeps no per-verification state, so it goes back to the pool either way.
+  contexts_->Give(std::move(ctx));
   if (rc != 1) return InvalidArgumentError("signature is invalid");
   return Status::Ok();
 }

@@ -42,9 +42,12 @@ class PublicKey {
   friend bool operator==(const PublicKey& a, const PublicKey& b) { return a.spki_der_ == b.spki_der_; }
 
  private:
-  PublicKey(std::shared_ptr<EVP_PKEY> pkey, KeyType type, std::string spki_der)
-      : pkey_(std::move(pkey)), type_(type), spki_der_(std::move(spki_der)) {}
+  struct VerifyContextPool;
+  PublicKey(std::shared_ptr<EVP_PKEY> pkey, KeyType type, std::string spki_der);
   std::shared_ptr<EVP_PKEY> pkey_;
+  // Initialised verification contexts, reused across calls and copies: setting one up (provider
+  // fetch, PSS parameters) costs several percent of an ECDSA verification.
+  std::shared_ptr<VerifyContextPool> contexts_;
   KeyType type_;
   std::string spki_der_;  // encoded once: comparing keys is on the signing path
 };
