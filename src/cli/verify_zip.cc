@@ -1,11 +1,10 @@
 #include "cli/verify_zip.h"
 
-#include <fstream>
 #include <iomanip>
 #include <nlohmann/json.hpp>
 #include <ostream>
-#include <sstream>
 
+#include "core/file.h"
 #include "notary/trust_policy.h"
 #include "notary/trust_store.h"
 #include "notary/verifier.h"
@@ -19,13 +18,7 @@ using nlohmann::json;
 constexpr std::string_view kPolicyName = "signet-verify-zip";
 constexpr std::string_view kStoreName = "trust-anchors";
 
-Result<std::string> ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return NotFoundError("cannot read " + path);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+constexpr size_t kMaxTrustAnchorFileSize = size_t{1} << 20;
 
 Result<notary::Verifier> BuildVerifier(const VerifyZipOptions& options) {
   if (options.trust_anchor_files.empty()) {
@@ -35,7 +28,8 @@ Result<notary::Verifier> BuildVerifier(const VerifyZipOptions& options) {
   }
   std::vector<crypto::Certificate> anchors;
   for (const std::string& file : options.trust_anchor_files) {
-    SIGNET_ASSIGN_OR_RETURN(std::string bytes, ReadFile(file));
+    SIGNET_ASSIGN_OR_RETURN(std::string bytes,
+                            ReadSmallFile(file, kMaxTrustAnchorFileSize, "a trust anchor file"));
     auto certs = crypto::Certificate::ParseBundle(bytes);
     if (!certs.ok()) return certs.status().WithContext("trust anchor " + file);
     anchors.insert(anchors.end(), certs->begin(), certs->end());

@@ -1,9 +1,9 @@
 #include "notary/trust_store.h"
 
 #include <algorithm>
-#include <fstream>
-#include <sstream>
 #include <system_error>
+
+#include "core/file.h"
 
 namespace signet::notary {
 namespace {
@@ -11,7 +11,7 @@ namespace {
 namespace fs = std::filesystem;
 
 // A trust-store certificate file larger than this is not a certificate file.
-constexpr std::uintmax_t kMaxCertificateFileSize = std::uintmax_t{1} << 20;
+constexpr size_t kMaxCertificateFileSize = size_t{1} << 20;
 
 std::string StoreLabel(TrustStoreType type, std::string_view name) {
   return "trust store \"" + std::string(name) + "\" of type \"" +
@@ -38,20 +38,6 @@ Status ValidateAnchor(TrustStoreType type, const crypto::Certificate& certificat
   return Status::Ok();
 }
 
-Result<std::string> ReadSmallFile(const fs::path& path) {
-  std::error_code ec;
-  const std::uintmax_t size = fs::file_size(path, ec);
-  if (ec) return InvalidArgumentError("cannot read " + path.string() + ": " + ec.message());
-  if (size > kMaxCertificateFileSize) {
-    return InvalidArgumentError(path.string() + " is " + std::to_string(size) +
-                                " bytes, too large for a certificate file");
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return InvalidArgumentError("cannot open " + path.string());
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
 
 }  // namespace
 
@@ -156,7 +142,7 @@ Result<std::vector<crypto::Certificate>> TrustStore::ReadDirectoryStore(
   for (const fs::path& file : files) {
     const std::string where =
         "trusted certificate " + file.filename().string() + " in the " + StoreLabel(type, name);
-    SIGNET_ASSIGN_OR_RETURN(std::string bytes, ReadSmallFile(file));
+    SIGNET_ASSIGN_OR_RETURN(std::string bytes, ReadSmallFile(file, kMaxCertificateFileSize, "a certificate file"));
     Result<std::vector<crypto::Certificate>> parsed = crypto::Certificate::ParseBundle(bytes);
     if (!parsed.ok()) {
       return InvalidArgumentError("failed to read the " + where + ": " + parsed.status().message());

@@ -93,18 +93,6 @@ class ChunkedReader {
   std::string buffer_;
 };
 
-// Calls sink(chunk) for the bytes [0, end) of `source`, kChunkSize at a time.
-template <typename Sink>
-Status StreamPrefix(ByteSource& source, uint64_t end, Sink&& sink) {
-  std::string chunk;
-  for (uint64_t at = 0; at < end;) {
-    size_t len = static_cast<size_t>(std::min<uint64_t>(kChunkSize, end - at));
-    SIGNET_RETURN_IF_ERROR(source.ReadAt(at, len, &chunk));
-    SIGNET_RETURN_IF_ERROR(sink(std::string_view(chunk)));
-    at += len;
-  }
-  return Status::Ok();
-}
 
 // A layout is only meaningful for the bytes it was read from.
 Status CheckLayoutMatches(const ByteSource& source, const ZipLayout& layout) {
@@ -540,8 +528,8 @@ Status WriteWithComment(ByteSource& source, const ZipLayout& layout, std::string
                         ByteSink& sink) {
   SIGNET_RETURN_IF_ERROR(CheckComment(comment));
   SIGNET_RETURN_IF_ERROR(CheckLayoutMatches(source, layout));
-  SIGNET_RETURN_IF_ERROR(StreamPrefix(source, layout.eocd_offset + kCommentLengthOffset,
-                                      [&](std::string_view chunk) { return sink.Append(chunk); }));
+  SIGNET_RETURN_IF_ERROR(StreamPipelined(source, layout.eocd_offset + kCommentLengthOffset,
+                                         [](std::string_view) {}, &sink));
   return AppendComment(comment, sink);
 }
 

@@ -89,6 +89,8 @@ expect "missing file is a usage error" 2 "no-such.zip" -- \
 expect "missing trust anchor is a usage error" 2 "" -- "$signet" verify zip signed.zip
 expect "unreadable trust anchor" 2 "cannot read" -- \
   "$signet" verify zip signed.zip --trust-anchor nope.pem
+expect "a device as trust anchor is refused, not read forever" 2 "not a regular file" -- \
+  timeout 10 "$signet" verify zip signed.zip --trust-anchor /dev/zero
 expect "bad output format" 2 "" -- \
   "$signet" verify zip signed.zip --trust-anchor pki/root-ca.pem --output yaml
 
