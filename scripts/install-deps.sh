@@ -11,7 +11,11 @@ packages=(
   libcli11-dev libspdlog-dev
 )
 if [[ "${1:-}" == "--test" ]]; then
-  packages+=(libgtest-dev libgmock-dev libbenchmark-dev zip unzip python3)
+  # awscli: the AWS CLI v2 as the API's client.
+  packages+=(libgtest-dev libgmock-dev libbenchmark-dev zip unzip python3 awscli)
+  # npm (with Node.js) for the AWS SDK for JavaScript tests; a Node.js installed another way
+  # (e.g. NodeSource, which bundles npm) is used as it is.
+  if ! command -v npm >/dev/null 2>&1; then packages+=(npm); fi
 fi
 
 missing=()

@@ -297,16 +297,19 @@ SigV4Result VerifySigV4(const HttpRequestView& request, const SecretLookup& secr
 
   const std::string& service = scope[3];
   std::string payload_hash;
-  const std::string body_hash = HexEncode(crypto::Sha256(request.body));
   if (std::optional<std::string> declared = HeaderValue(request, "x-amz-content-sha256")) {
-    const bool unsigned_s3 = *declared == kUnsignedPayload && service == "s3";
-    if (!unsigned_s3 && *declared != body_hash) {
+    // S3 lets the client leave the body unsigned, or stream it in aws-chunked encoding, whose
+    // framing and trailing checksum the S3 endpoint checks itself.
+    const bool s3_unhashed =
+        service == "s3" && (*declared == kUnsignedPayload || declared->rfind("STREAMING-", 0) == 0);
+    if (!s3_unhashed && *declared != HexEncode(crypto::Sha256(request.body))) {
       return Fail(SigV4Error::kBadSignature,
                   "The provided 'x-amz-content-sha256' header does not match what was computed.");
     }
     payload_hash = *declared;
   } else {
-    payload_hash = presigned && service == "s3" ? std::string(kUnsignedPayload) : body_hash;
+    payload_hash = presigned && service == "s3" ? std::string(kUnsignedPayload)
+                                                : HexEncode(crypto::Sha256(request.body));
   }
 
   const std::optional<SecretBytes> secret = secrets(scope[0]);

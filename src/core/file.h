@@ -20,4 +20,10 @@ namespace signet {
 Result<std::string> ReadSmallFile(const std::filesystem::path& path, size_t max_bytes,
                                   std::string_view what);
 
+// Writes `contents` to `path` atomically and durably: a temp file beside it (created with
+// `mode`), fsync, rename over `path`, fsync of the directory. Readers see the old file or the
+// new one, never a mix. Unavailable "cannot write PATH: <reason>" on failure (nothing is left).
+Status WriteFileAtomically(const std::filesystem::path& path, std::string_view contents,
+                           unsigned mode = 0644);
+
 }  // namespace signet

@@ -149,8 +149,8 @@ std::vector<GoRdn> GoRdnSequence(const X509_NAME* name) {
     const bool printable = std::all_of(e.value.begin(), e.value.end(), [](char c) {
       return IsGoPrintable(static_cast<unsigned char>(c));
     });
-    const std::string der =
-        std::string(1, printable ? '\x13' : '\x0c') + DerLength(e.value.size()) + e.value;
+    std::string der(1, printable ? '\x13' : '\x0c');
+    der.append(DerLength(e.value.size())).append(e.value);
     rdns.push_back({GoAttribute{e.oid, "#" + HexEncode(der), true}});
   }
   for (const KnownAttribute& known : kKnownAttributes) {

@@ -81,6 +81,43 @@ std::string Hash(HashAlgorithm alg, std::string_view bytes) {
   return d.Finish();
 }
 
+struct Md5Stream::Impl {
+  EvpMdCtxPtr ctx;
+};
+
+Md5Stream::Md5Stream() : impl_(std::make_unique<Impl>()) {
+  impl_->ctx.reset(EVP_MD_CTX_new());
+  if (!impl_->ctx || EVP_DigestInit_ex(impl_->ctx.get(), EVP_md5(), nullptr) != 1) {
+    DigestFailure("EVP_DigestInit_ex(md5)");
+  }
+}
+Md5Stream::Md5Stream(Md5Stream&&) noexcept = default;
+Md5Stream& Md5Stream::operator=(Md5Stream&&) noexcept = default;
+Md5Stream::~Md5Stream() = default;
+
+void Md5Stream::Update(std::string_view bytes) {
+  if (EVP_DigestUpdate(impl_->ctx.get(), bytes.data(), bytes.size()) != 1) {
+    DigestFailure("EVP_DigestUpdate(md5)");
+  }
+}
+
+std::string Md5Stream::Finish() {
+  std::string out(EVP_MAX_MD_SIZE, '\0');
+  unsigned int len = 0;
+  if (EVP_DigestFinal_ex(impl_->ctx.get(), reinterpret_cast<unsigned char*>(out.data()), &len) !=
+      1) {
+    DigestFailure("EVP_DigestFinal_ex(md5)");
+  }
+  out.resize(len);
+  return out;
+}
+
+std::string Md5(std::string_view bytes) {
+  Md5Stream md5;
+  md5.Update(bytes);
+  return md5.Finish();
+}
+
 std::string FormatDigest(HashAlgorithm alg, std::string_view raw_digest) {
   return std::string(HashAlgorithmName(alg)) + ":" + HexEncode(raw_digest);
 }

@@ -38,6 +38,22 @@ class Digest {
 std::string Hash(HashAlgorithm alg, std::string_view bytes);
 inline std::string Sha256(std::string_view bytes) { return Hash(HashAlgorithm::kSha256, bytes); }
 inline std::string Sha384(std::string_view bytes) { return Hash(HashAlgorithm::kSha384, bytes); }
+// MD5, raw 16 bytes. Not for security: only for the S3 ETag and Content-MD5, which S3 defines so.
+std::string Md5(std::string_view bytes);
+// Streaming MD5, for the same uses (the ETag of an object written in a stream).
+class Md5Stream {
+ public:
+  Md5Stream();
+  Md5Stream(Md5Stream&&) noexcept;
+  Md5Stream& operator=(Md5Stream&&) noexcept;
+  ~Md5Stream();
+  void Update(std::string_view bytes);
+  std::string Finish();  // raw 16 bytes; the stream must not be used afterwards
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
 
 // "sha256:<lower-case hex>" for an OCI descriptor.
 std::string FormatDigest(HashAlgorithm alg, std::string_view raw_digest);

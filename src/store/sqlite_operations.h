@@ -45,6 +45,7 @@ class SqliteOperations final : public StoreTransaction {
                                                     const ProfileRevocation& revocation) override;
   Result<bool> IsProfileVersionRevokedAt(std::string_view version_arn,
                                          Timestamp signing_time) override;
+  Result<std::vector<SigningProfileRecord>> ListRevokedProfileVersions() override;
   Status TagResource(std::string_view resource_arn, const TagMap& tags) override;
   Status UntagResource(std::string_view resource_arn,
                        const std::vector<std::string>& keys) override;

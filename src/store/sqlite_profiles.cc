@@ -1,4 +1,5 @@
 // Signing profiles, their versions and their tags, on SQLite.
+#include <limits>
 #include <string>
 #include <utility>
 
@@ -354,6 +355,13 @@ Result<bool> SqliteOperations::IsProfileVersionRevokedAt(std::string_view versio
   }
   const std::optional<int64_t> effective = q.OptionalInt(0);
   return effective.has_value() && *effective <= ToSeconds(signing_time);
+}
+
+Result<std::vector<SigningProfileRecord>> SqliteOperations::ListRevokedProfileVersions() {
+  SIGNET_ASSIGN_OR_RETURN(
+      Statement q, db_.Prepare(SIGNET_PROFILE_SELECT
+                               "WHERE v.revocation_effective_from IS NOT NULL ORDER BY v.revoked_at"));
+  return ReadProfiles(q, std::numeric_limits<size_t>::max());
 }
 
 // --- Tags ----------------------------------------------------------------------------------------

@@ -64,6 +64,11 @@ Result<bool> Store::IsProfileVersionRevokedAt(std::string_view version_arn,
   });
 }
 
+Result<std::vector<SigningProfileRecord>> Store::ListRevokedProfileVersions() {
+  return RunOne<std::vector<SigningProfileRecord>>(
+      [&](StoreTransaction& tx) { return tx.ListRevokedProfileVersions(); });
+}
+
 Status Store::TagResource(std::string_view resource_arn, const TagMap& tags) {
   return InTransaction([&](StoreTransaction& tx) { return tx.TagResource(resource_arn, tags); });
 }

@@ -46,6 +46,7 @@ class Store : public StoreOperations {
                                                     const ProfileRevocation& revocation) final;
   Result<bool> IsProfileVersionRevokedAt(std::string_view version_arn,
                                          Timestamp signing_time) final;
+  Result<std::vector<SigningProfileRecord>> ListRevokedProfileVersions() final;
   Status TagResource(std::string_view resource_arn, const TagMap& tags) final;
   Status UntagResource(std::string_view resource_arn, const std::vector<std::string>& keys) final;
   Result<TagMap> ListTagsForResource(std::string_view resource_arn) final;

@@ -70,6 +70,10 @@ class StoreOperations {
   // kNotFound for a version ARN this Store does not know.
   virtual Result<bool> IsProfileVersionRevokedAt(std::string_view version_arn,
                                                  Timestamp signing_time) = 0;
+  // Every revoked profile version of the installation (all accounts), in revocation order.
+  // Revocations are rare and irreversible, so the set stays small; GetRevocationStatus matches
+  // certificate hashes against it.
+  virtual Result<std::vector<SigningProfileRecord>> ListRevokedProfileVersions() = 0;
 
   // --- Tags (by profile ARN, without version) ----------------------------------------------------
 

@@ -1,0 +1,238 @@
+// signetd over HTTP against the machine's limits (DESIGN.md §10), issue 7:
+//   SignPayload requests/s over keep-alive connections, with durable job + usage records,
+//     per server core used, vs `openssl speed ecdsap384` sign/s on one core   (target ≥ 0.8)
+//   StartSigningJob MB/s on a 100 MB ZIP (upload excluded: from start to Succeeded)
+//     vs `openssl speed -evp sha384`
+//   signetd's resident memory (VmRSS now, VmHWM peak).
+// signetd runs as its own process (the binary beside this one, or SIGNETD), data on disk.
+// Environment: SIGNET_BENCH_SECONDS (10), SIGNET_BENCH_CONNECTIONS (8), SIGNET_BENCH_ZIP_MB (100),
+// SIGNET_BENCH_SPEED_SECONDS (3).
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "api/aws_client.h"
+#include "core/encoding.h"
+#include "machine_limits.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+using signet::api::AwsClient;
+using signet::api::AwsCredentials;
+using Clock = std::chrono::steady_clock;
+
+int EnvInt(const char* name, int fallback) {
+  const char* v = std::getenv(name);
+  return v ? std::atoi(v) : fallback;
+}
+
+[[noreturn]] void Die(const std::string& why) {
+  std::fprintf(stderr, "signetd_bench: %s\n", why.c_str());
+  std::exit(1);
+}
+
+// signetd as a child process, listening on a free port it reports on stdout.
+struct Daemon {
+  pid_t pid = -1;
+  std::string endpoint;
+
+  Daemon(const fs::path& binary, const fs::path& data) {
+    int out[2];
+    if (pipe(out) != 0) Die("pipe");
+    pid = fork();
+    if (pid == 0) {
+      dup2(out[1], 1);
+      close(out[0]);
+      execl(binary.c_str(), binary.c_str(), "--data-dir", data.c_str(), "--listen",
+            "127.0.0.1:0", "--log-level", "warn", static_cast<char*>(nullptr));
+      _exit(127);
+    }
+    close(out[1]);
+    FILE* in = fdopen(out[0], "r");
+    char line[512];
+    while (fgets(line, sizeof(line), in)) {
+      std::string s(line);
+      const std::string marker = "listening on ";
+      if (auto p = s.find(marker); p != std::string::npos) {
+        endpoint = s.substr(p + marker.size());
+        while (!endpoint.empty() && std::isspace(static_cast<unsigned char>(endpoint.back()))) endpoint.pop_back();
+        break;
+      }
+    }
+    if (endpoint.empty()) Die("signetd did not start (" + binary.string() + ")");
+  }
+  ~Daemon() {
+    if (pid > 0) {
+      kill(pid, SIGTERM);
+      waitpid(pid, nullptr, 0);
+    }
+  }
+  // User + system CPU seconds so far.
+  double CpuSeconds() const {
+    std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+    std::string text((std::istreambuf_iterator<char>(stat)), {});
+    std::istringstream fields(text.substr(text.rfind(')') + 2));
+    std::string f;
+    long utime = 0, stime = 0;
+    for (int i = 3; i <= 15 && fields >> f; ++i) {
+      if (i == 14) utime = std::stol(f);
+      if (i == 15) stime = std::stol(f);
+    }
+    return double(utime + stime) / double(sysconf(_SC_CLK_TCK));
+  }
+  long StatusKb(const std::string& key) const {
+    std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+    std::string line;
+    while (std::getline(status, line)) {
+      if (line.rfind(key + ":", 0) == 0) return std::atol(line.c_str() + key.size() + 1);
+    }
+    return 0;
+  }
+};
+
+std::unique_ptr<AwsClient> Client(const std::string& endpoint, const AwsCredentials& creds) {
+  auto client = AwsClient::Create(endpoint, creds);
+  if (!client.ok()) Die(client.status().message());
+  return std::move(*client);
+}
+
+signet::api::AwsResponse Must(signet::Result<signet::api::AwsResponse> r, int want,
+                              const char* what) {
+  if (!r.ok()) Die(std::string(what) + ": " + r.status().message());
+  if (r->status != want) Die(std::string(what) + ": HTTP " + std::to_string(r->status) + " " + r->body);
+  return std::move(*r);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const int seconds = EnvInt("SIGNET_BENCH_SECONDS", 10);
+  const int connections = EnvInt("SIGNET_BENCH_CONNECTIONS", 8);
+  const int zip_mb = EnvInt("SIGNET_BENCH_ZIP_MB", 100);
+  const int speed_seconds = EnvInt("SIGNET_BENCH_SPEED_SECONDS", 3);
+  fs::path binary = std::getenv("SIGNETD") ? fs::path(std::getenv("SIGNETD"))
+                                           : fs::canonical("/proc/self/exe").parent_path().parent_path() / "apps" / "signetd";
+  if (argc > 1) binary = argv[1];
+
+  std::printf("measuring the machine with openssl speed (%d s per test)...\n", speed_seconds);
+  std::optional<signet::bench::MachineLimits> before = signet::bench::MeasureMachineLimits(speed_seconds);
+  if (!before) Die("openssl speed failed: is openssl installed?");
+
+  const fs::path dir = fs::temp_directory_path() / ("signetd-bench-" + std::to_string(getpid()));
+  fs::create_directories(dir);
+  double rps = 0, server_cores = 0, job_mb_per_s = 0;
+  long rss_kb = 0, hwm_kb = 0;
+  int errors = 0;
+  {
+    Daemon daemon(binary, dir / "data");
+    auto creds = signet::api::ReadSharedCredentials((dir / "data" / "credentials").string(), "default");
+    if (!creds.ok()) Die(creds.status().message());
+    auto admin = Client(daemon.endpoint, *creds);
+    Must(admin->Send("PUT", "/signing-profiles/bench_notation", "",
+                     R"({"platformId":"Notation-OCI-SHA384-ECDSA"})", "signer"),
+         200, "PutSigningProfile");
+    const std::string payload =
+        R"({"targetArtifact":{"digest":"sha256:)" + std::string(64, 'a') +
+        R"(","mediaType":"application/vnd.oci.image.manifest.v1+json","size":1234}})";
+    const std::string body = nlohmann::json{{"profileName", "bench_notation"},
+                                            {"payload", signet::Base64Encode(payload)},
+                                            {"payloadFormat", "application/vnd.cncf.notary.payload.v1+json"}}
+                                 .dump();
+
+    // SignPayload: `connections` keep-alive clients for `seconds`, after a 1 s warm-up.
+    std::atomic<bool> measuring{false}, stop{false};
+    std::atomic<long> done{0}, failed{0};
+    std::vector<std::thread> threads;
+    for (int i = 0; i < connections; ++i) {
+      threads.emplace_back([&] {
+        auto client = Client(daemon.endpoint, *creds);
+        while (!stop) {
+          auto r = client->Send("POST", "/signing-jobs/with-payload", "", body, "signer");
+          if (!measuring) continue;
+          if (r.ok() && r->status == 200) ++done; else ++failed;
+        }
+      });
+    }
+    std::this_thread::sleep_for(std::chrono::seconds(1));
+    const double cpu0 = daemon.CpuSeconds();
+    const auto t0 = Clock::now();
+    measuring = true;
+    std::this_thread::sleep_for(std::chrono::seconds(seconds));
+    measuring = false;
+    const double wall = std::chrono::duration<double>(Clock::now() - t0).count();
+    const double cpu = daemon.CpuSeconds() - cpu0;
+    stop = true;
+    for (auto& t : threads) t.join();
+    rps = double(done) / wall;
+    server_cores = cpu / wall;
+    errors = int(failed);
+
+    // StartSigningJob on a stored ZIP of zip_mb MiB: upload, then time start → Succeeded.
+    const fs::path src = dir / "src";
+    fs::create_directories(src);
+    const std::string make = "head -c " + std::to_string(zip_mb) + "M /dev/urandom > " + (src / "payload.bin").string() +
+                             " && cd " + src.string() + " && zip -q -0 ../package.zip payload.bin";
+    if (std::system(make.c_str()) != 0) Die("cannot make the test ZIP (is zip installed?)");
+    std::ifstream zip_in(dir / "package.zip", std::ios::binary);
+    const std::string zip((std::istreambuf_iterator<char>(zip_in)), {});
+    Must(admin->Send("PUT", "/bench-bucket", "", "", "s3"), 200, "CreateBucket");
+    Must(admin->Send("PUT", "/bench-bucket/package.zip", "", zip, "s3", "application/zip"), 200, "PutObject");
+    Must(admin->Send("PUT", "/signing-profiles/bench_lambda", "",
+                     R"({"platformId":"AWSLambda-SHA384-ECDSA"})", "signer"),
+         200, "PutSigningProfile");
+    const std::string start = nlohmann::json{
+        {"profileName", "bench_lambda"}, {"clientRequestToken", "bench-" + std::to_string(getpid())},
+        {"source", {{"s3", {{"bucketName", "bench-bucket"}, {"key", "package.zip"}, {"version", "null"}}}}},
+        {"destination", {{"s3", {{"bucketName", "bench-bucket"}, {"prefix", "signed/"}}}}}}.dump();
+    const auto j0 = Clock::now();
+    auto started = Must(admin->Send("POST", "/signing-jobs", "", start, "signer"), 200, "StartSigningJob");
+    const std::string job_id = nlohmann::json::parse(started.body).value("jobId", "");
+    for (;;) {
+      auto d = Must(admin->Send("GET", "/signing-jobs/" + job_id, "", "", "signer"), 200, "DescribeSigningJob");
+      const std::string status = nlohmann::json::parse(d.body).value("status", "");
+      if (status == "Succeeded") break;
+      if (status == "Failed") Die("signing job failed: " + d.body);
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    job_mb_per_s = double(zip.size()) / 1e6 / std::chrono::duration<double>(Clock::now() - j0).count();
+    rss_kb = daemon.StatusKb("VmRSS");
+    hwm_kb = daemon.StatusKb("VmHWM");
+  }
+  fs::remove_all(dir);
+
+  signet::bench::MachineLimits limits = *before;
+  if (auto after = signet::bench::MeasureMachineLimits(speed_seconds)) {
+    std::printf("openssl speed before/after: sign %.0f/%.0f /s, sha384 %.0f/%.0f MB/s\n",
+                before->ecdsa_p384_sign_per_s, after->ecdsa_p384_sign_per_s,
+                before->sha384_bytes_per_s / 1e6, after->sha384_bytes_per_s / 1e6);
+    limits.ecdsa_p384_sign_per_s = (before->ecdsa_p384_sign_per_s + after->ecdsa_p384_sign_per_s) / 2;
+    limits.sha384_bytes_per_s = (before->sha384_bytes_per_s + after->sha384_bytes_per_s) / 2;
+  }
+  const double per_core = server_cores > 0 ? rps / server_cores : 0;
+  std::printf("\n%-44s %12s %18s %7s %8s\n", "signetd", "rate", "machine limit", "ratio", "target");
+  std::printf("%-44s %10.0f/s %15.0f/s %7.2f\n",
+              ("SignPayload, " + std::to_string(connections) + " keep-alive connections").c_str(), rps,
+              limits.ecdsa_p384_sign_per_s, rps / limits.ecdsa_p384_sign_per_s);
+  std::printf("%-44s %10.0f/s %15.0f/s %7.2f %8s\n",
+              ("  per server core used (" + std::to_string(server_cores).substr(0, 4) + " cores)").c_str(),
+              per_core, limits.ecdsa_p384_sign_per_s, per_core / limits.ecdsa_p384_sign_per_s, ">= 0.8");
+  std::printf("%-44s %8.0f MB/s %13.0f MB/s %7.2f\n",
+              ("StartSigningJob, " + std::to_string(zip_mb) + " MiB ZIP (start->Succeeded)").c_str(),
+              job_mb_per_s, limits.sha384_bytes_per_s / 1e6, job_mb_per_s * 1e6 / limits.sha384_bytes_per_s);
+  std::printf("signetd memory: VmRSS %.1f MiB, peak VmHWM %.1f MiB; failed requests: %d\n",
+              rss_kb / 1024.0, hwm_kb / 1024.0, errors);
+  std::printf("(the client runs on the same machine: per-core uses signetd's own CPU time)\n");
+  return errors == 0 ? 0 : 1;
+}

@@ -1,0 +1,155 @@
+#include "api/http_server.h"
+
+#include <fcntl.h>
+#include <httplib.h>
+#include <unistd.h>
+
+#include <algorithm>
+
+namespace signet::api {
+namespace {
+
+// RFC 3986 percent-encoding of a decoded path, keeping '/' (used only when the library did not
+// keep the request target as sent).
+std::string EncodePath(const std::string& path) {
+  static const char* hex = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : path) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~' || c == '/') {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out.push_back('%');
+      out.push_back(hex[c >> 4]);
+      out.push_back(hex[c & 15]);
+    }
+  }
+  return out;
+}
+
+// An open file whose bytes stream out as a response body, closed when the response is done.
+struct FileBody {
+  int fd = -1;
+  uint64_t offset = 0;
+  ~FileBody() {
+    if (fd >= 0) ::close(fd);
+  }
+};
+
+void WriteResponse(const ApiResponse& api, httplib::Response& res) {
+  res.status = api.status;
+  for (const auto& [name, value] : api.headers) res.headers.emplace(name, value);
+  if (api.file_body) {
+    auto file = std::make_shared<FileBody>();
+    file->fd = ::open(api.file_body->path.c_str(), O_RDONLY | O_CLOEXEC);
+    file->offset = api.file_body->offset;
+    if (file->fd < 0) {
+      res.status = 500;
+      res.set_content("{\"message\":\"cannot read the object\"}", "application/json");
+      return;
+    }
+    res.set_content_provider(api.file_body->length, api.content_type,
+                             [file](size_t offset, size_t length, httplib::DataSink& sink) {
+                               char buffer[1 << 16];
+                               const size_t n = std::min(length, sizeof(buffer));
+                               const ssize_t got = ::pread(
+                                   file->fd, buffer, n, static_cast<off_t>(file->offset + offset));
+                               if (got <= 0) return false;
+                               return sink.write(buffer, static_cast<size_t>(got));
+                             });
+    return;
+  }
+  res.set_content(api.body, api.content_type);
+}
+
+}  // namespace
+
+struct HttpServer::Impl {
+  std::unique_ptr<httplib::Server> server;
+};
+
+HttpServer::HttpServer(std::unique_ptr<Impl> impl, int port, bool tls)
+    : impl_(std::move(impl)), port_(port), tls_(tls) {}
+
+HttpServer::~HttpServer() { Stop(); }
+
+Result<std::unique_ptr<HttpServer>> HttpServer::Bind(const HttpServerOptions& options,
+                                                     HttpHandler handler) {
+  auto impl = std::make_unique<Impl>();
+  const bool tls = !options.tls_certificate_file.empty();
+  if (tls != !options.tls_key_file.empty()) {
+    return InvalidArgumentError("TLS needs both a certificate file and a key file");
+  }
+  if (tls) {
+    auto server = std::make_unique<httplib::SSLServer>(options.tls_certificate_file.c_str(),
+                                                       options.tls_key_file.c_str());
+    if (!server->is_valid()) {
+      return InvalidArgumentError("cannot load the TLS certificate " +
+                                  options.tls_certificate_file + " and key " +
+                                  options.tls_key_file);
+    }
+    impl->server = std::move(server);
+  } else {
+    impl->server = std::make_unique<httplib::Server>();
+  }
+  httplib::Server& server = *impl->server;
+  const int threads = std::max(4, options.worker_threads);
+  server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  server.set_tcp_nodelay(true);
+  server.set_keep_alive_max_count(options.keep_alive_max_requests);
+  server.set_keep_alive_timeout(options.keep_alive_timeout.count());
+  server.set_read_timeout(options.io_timeout.count());
+  server.set_write_timeout(options.io_timeout.count());
+  server.set_payload_max_length(options.max_body_bytes);
+
+  auto adapter = [handler](const httplib::Request& req, httplib::Response& res) {
+    HttpRequestView view;
+    view.method = req.method;
+    std::string target = req.target;
+    if (target.empty()) {
+      target = EncodePath(req.path);
+    }
+    const size_t q = target.find('?');
+    view.raw_path = target.substr(0, q);
+    view.raw_query = q == std::string::npos ? "" : target.substr(q + 1);
+    for (const auto& [name, value] : req.headers) view.headers.emplace_back(name, value);
+    view.body = req.body;
+    WriteResponse(handler(view), res);
+  };
+  const std::string any = ".*";
+  server.Get(any, adapter);  // also HEAD
+  server.Post(any, adapter);
+  server.Put(any, adapter);
+  server.Delete(any, adapter);
+  server.Patch(any, adapter);
+  server.Options(any, adapter);
+  server.set_exception_handler([](const httplib::Request&, httplib::Response& res,
+                                  std::exception_ptr) {
+    res.status = 500;
+    res.set_content("{\"message\":\"internal error\",\"code\":\"InternalServiceErrorException\"}",
+                    "application/json");
+    res.set_header("x-amzn-ErrorType", "InternalServiceErrorException");
+  });
+
+  int port = options.port;
+  if (port == 0) {
+    port = server.bind_to_any_port(options.host);
+    if (port < 0) return UnavailableError("cannot listen on " + options.host);
+  } else if (!server.bind_to_port(options.host, port)) {
+    return UnavailableError("cannot listen on " + options.host + ":" + std::to_string(port) +
+                            " (in use?)");
+  }
+  return std::unique_ptr<HttpServer>(new HttpServer(std::move(impl), port, tls));
+}
+
+Status HttpServer::Serve() {
+  if (!impl_->server->listen_after_bind()) {
+    return UnavailableError("the HTTP listener stopped with an error");
+  }
+  return Status::Ok();
+}
+
+void HttpServer::Stop() {
+  if (impl_ && impl_->server) impl_->server->stop();
+}
+
+}  // namespace signet::api

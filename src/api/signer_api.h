@@ -1,0 +1,33 @@
+// SignerApi: the AWS Signer REST-JSON API (service model signer 2017-08-25, and GetRevocationStatus
+// of signer-data) over a SignerService, so that `aws signer …`, `aws signer-data …` and the AWS
+// SDKs work against signetd.
+//
+// Handle routes an authenticated request by method and path, validates every input against the
+// service model's constraints before the domain sees it, and renders the model's output shapes
+// (epoch-second timestamps, base64 blobs, absent optionals omitted). Errors are AWS-shaped
+// (api/aws_error.h) and use the exception names the operation's model lists: the tagging
+// operations answer BadRequestException/NotFoundException, the others ValidationException/
+// ResourceNotFoundException/AccessDeniedException/ConflictException. An unknown path is 404
+// UnknownOperationException, a known path with the wrong method 405 MethodNotAllowedException.
+//
+// Thread-safe as the SignerService is; holds no state of its own.
+#pragma once
+
+#include "api/http_message.h"
+#include "signer/signer_service.h"
+
+namespace signet::api {
+
+class SignerApi {
+ public:
+  // `service` must outlive this object.
+  explicit SignerApi(signer::SignerService& service) : service_(service) {}
+
+  // Never throws; every failure is an AWS-shaped error response.
+  ApiResponse Handle(const ApiRequest& request);
+
+ private:
+  signer::SignerService& service_;
+};
+
+}  // namespace signet::api

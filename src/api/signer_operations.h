@@ -1,0 +1,51 @@
+// Internal to api/: one function per Signer API operation. Each reads its inputs from the
+// request (path parameters already split and decoded by the router), validates them against the
+// service model (api/signer_params.h), calls SignerService and renders the output shape
+// (api/signer_shapes.h). Errors are Status values; the router maps them to the operation's
+// AWS exceptions.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "api/http_message.h"
+#include "core/status.h"
+#include "signer/signer_service.h"
+
+namespace signet::api::operations {
+
+using Json = nlohmann::json;
+
+struct Call {
+  signer::SignerService& service;
+  const ApiRequest& request;
+  std::vector<std::string> path;  // the URI's parameters, decoded, in URI order
+};
+
+// Profiles.
+Result<Json> PutSigningProfile(const Call& call);
+Result<Json> GetSigningProfile(const Call& call);
+Result<Json> ListSigningProfiles(const Call& call);
+Result<Json> CancelSigningProfile(const Call& call);
+Result<Json> RevokeSigningProfile(const Call& call);
+// Permissions.
+Result<Json> AddProfilePermission(const Call& call);
+Result<Json> RemoveProfilePermission(const Call& call);
+Result<Json> ListProfilePermissions(const Call& call);
+// Tags.
+Result<Json> TagResource(const Call& call);
+Result<Json> UntagResource(const Call& call);
+Result<Json> ListTagsForResource(const Call& call);
+// Signing and jobs.
+Result<Json> SignPayload(const Call& call);
+Result<Json> StartSigningJob(const Call& call);
+Result<Json> DescribeSigningJob(const Call& call);
+Result<Json> ListSigningJobs(const Call& call);
+Result<Json> RevokeSignature(const Call& call);
+Result<Json> GetRevocationStatus(const Call& call);
+// Platforms.
+Result<Json> GetSigningPlatform(const Call& call);
+Result<Json> ListSigningPlatforms(const Call& call);
+
+}  // namespace signet::api::operations

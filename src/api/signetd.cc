@@ -1,0 +1,218 @@
+#include "api/signetd.h"
+
+#include <spdlog/spdlog.h>
+#include <sys/stat.h>
+
+#include <system_error>
+
+#include "api/aws_error.h"
+#include "api/s3_api.h"
+#include "api/signer_api.h"
+#include "core/ids.h"
+#include "keys/file_key_store.h"
+#include "signer/certificate_authority.h"
+#include "signer/signer_service.h"
+#include "store/bucket_store.h"
+#include "store/sqlite_store.h"
+
+namespace signet::api {
+namespace {
+
+namespace fs = std::filesystem;
+
+bool IsS3Request(const HttpRequestView& request) {
+  for (const auto& [name, value] : request.headers) {
+    if ((name.size() == 13 && strncasecmp(name.c_str(), "authorization", 13) == 0) &&
+        value.find("/s3/aws4_request") != std::string::npos) {
+      return true;
+    }
+  }
+  return request.raw_query.find("%2Fs3%2Faws4_request") != std::string::npos;
+}
+
+// SigV4 failures in each protocol's words: S3 (XML) and the JSON services.
+ApiResponse AuthErrorResponse(const HttpRequestView& request, const SigV4Result& result,
+                              const std::string& request_id) {
+  if (IsS3Request(request)) {
+    std::string code = "AccessDenied";
+    switch (result.error) {
+      case SigV4Error::kUnknownKey:
+        code = "InvalidAccessKeyId";
+        break;
+      case SigV4Error::kBadSignature:
+        code = "SignatureDoesNotMatch";
+        break;
+      case SigV4Error::kExpired:
+        code = "RequestTimeTooSkewed";
+        break;
+      case SigV4Error::kMalformed:
+        code = "AuthorizationHeaderMalformed";
+        break;
+      case SigV4Error::kMissing:
+        code = "AccessDenied";
+        break;
+    }
+    const int status = result.error == SigV4Error::kMalformed ? 400 : 403;
+    return S3ErrorResponse(S3Error{status, code, result.message}, request.raw_path, request_id,
+                           request.method == "HEAD");
+  }
+  AwsError error{403, "InvalidSignatureException", result.message};
+  switch (result.error) {
+    case SigV4Error::kMissing:
+      error.code = "MissingAuthenticationTokenException";
+      break;
+    case SigV4Error::kMalformed:
+      error.code = "IncompleteSignatureException";
+      break;
+    case SigV4Error::kUnknownKey:
+      error.code = "UnrecognizedClientException";
+      break;
+    case SigV4Error::kBadSignature:
+    case SigV4Error::kExpired:
+      error.code = "InvalidSignatureException";
+      break;
+  }
+  return JsonErrorResponse(error);
+}
+
+Status MakePrivateDirectory(const fs::path& dir) {
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) return UnavailableError("cannot create " + dir.string() + ": " + ec.message());
+  ::chmod(dir.c_str(), 0700);
+  return Status::Ok();
+}
+
+}  // namespace
+
+struct Signetd::Parts {
+  std::unique_ptr<store::SqliteStore> store;
+  std::unique_ptr<keys::FileKeyStore> keys;
+  std::unique_ptr<signer::CertificateAuthority> ca;
+  std::unique_ptr<store::BucketStore> buckets;
+  std::unique_ptr<signer::SignerService> signer;
+  std::unique_ptr<SignerApi> signer_api;
+  std::unique_ptr<S3Api> s3_api;
+  AccessKeyTable access_keys;
+  std::unique_ptr<HttpServer> http;
+};
+
+Signetd::Signetd(SignetdConfig config, std::unique_ptr<Parts> parts, bool first_start)
+    : config_(std::move(config)), parts_(std::move(parts)), first_start_(first_start) {}
+
+Signetd::~Signetd() {
+  Stop();
+  if (parts_ && parts_->signer) parts_->signer->Drain();
+}
+
+Result<std::unique_ptr<Signetd>> Signetd::Open(const SignetdConfig& config) {
+  const fs::path& dir = config.data_dir;
+  SIGNET_RETURN_IF_ERROR(MakePrivateDirectory(dir));
+  const fs::path access_keys_file = dir / "access-keys.json";
+  const bool first_start = !fs::exists(access_keys_file);
+  const Timestamp now = config.clock->Now();
+
+  auto parts = std::make_unique<Parts>();
+  SIGNET_ASSIGN_OR_RETURN(parts->store, store::SqliteStore::Open(dir / "signet.db"));
+  SIGNET_ASSIGN_OR_RETURN(parts->keys, keys::FileKeyStore::Open(dir / "keys"));
+  SIGNET_ASSIGN_OR_RETURN(parts->ca,
+                          signer::CertificateAuthority::Open(*parts->keys, dir, {}, now));
+  SIGNET_ASSIGN_OR_RETURN(parts->buckets, store::BucketStore::Open(dir / "buckets"));
+
+  if (first_start) {
+    AccessKey admin =
+        AccessKeyTable::Generate(config.scope.partition, config.scope.account, "admin");
+    SIGNET_RETURN_IF_ERROR(WriteSharedCredentialsFile(dir / "credentials", "default", admin));
+    SIGNET_RETURN_IF_ERROR(WriteSharedConfigFile(dir / "config", "default", config.scope.region));
+    SIGNET_RETURN_IF_ERROR(parts->access_keys.Add(std::move(admin)));
+    // Written last: its presence marks an initialised directory.
+    SIGNET_RETURN_IF_ERROR(parts->access_keys.Save(access_keys_file));
+  } else {
+    SIGNET_ASSIGN_OR_RETURN(parts->access_keys, AccessKeyTable::Load(access_keys_file));
+  }
+
+  signer::SignerOptions signer_options;
+  signer_options.partition = config.scope.partition;
+  signer_options.region = config.scope.region;
+  signer_options.clock = config.clock;
+  signer_options.environment = config.environment;
+  parts->signer = std::make_unique<signer::SignerService>(*parts->store, parts->buckets.get(),
+                                                          *parts->keys, *parts->ca, signer_options);
+  SIGNET_RETURN_IF_ERROR(parts->signer->Start());
+  parts->signer_api = std::make_unique<SignerApi>(*parts->signer);
+  parts->s3_api = std::make_unique<S3Api>(*parts->buckets, *config.clock);
+
+  std::unique_ptr<Signetd> daemon(new Signetd(config, std::move(parts), first_start));
+  Signetd* self = daemon.get();
+  SIGNET_ASSIGN_OR_RETURN(
+      daemon->parts_->http,
+      HttpServer::Bind(config.http, [self](const HttpRequestView& r) { return self->Handle(r); }));
+  return daemon;
+}
+
+int Signetd::port() const { return parts_->http->port(); }
+
+Status Signetd::Serve() { return parts_->http->Serve(); }
+
+void Signetd::Stop() {
+  if (parts_ && parts_->http) parts_->http->Stop();
+}
+
+ApiResponse Signetd::Handle(const HttpRequestView& request) {
+  const auto started = std::chrono::steady_clock::now();
+  const std::string request_id = NewUuidV4();
+  ApiResponse response;
+  std::string service = "-";
+  std::string principal = "-";
+
+  if ((request.method == "GET" || request.method == "HEAD") && request.raw_path == "/healthz") {
+    response.body = "{\"status\":\"ok\"}";
+  } else {
+    const SigV4Result auth = VerifySigV4(
+        request,
+        [this](std::string_view id) -> std::optional<SecretBytes> {
+          const AccessKey* key = parts_->access_keys.Find(id);
+          if (key == nullptr) return std::nullopt;
+          return key->secret_access_key;
+        },
+        config_.clock->Now(), SigV4VerifierOptions{config_.max_clock_skew});
+    if (!auth.identity) {
+      response = AuthErrorResponse(request, auth, request_id);
+    } else {
+      const AccessKey* key = parts_->access_keys.Find(auth.identity->access_key_id);
+      ApiRequest api;
+      api.method = request.method;
+      api.raw_path = request.raw_path;
+      api.path = PercentDecode(request.raw_path).value_or(request.raw_path);
+      api.raw_query = request.raw_query;
+      api.query = ParseQuery(request.raw_query).value_or(std::multimap<std::string, std::string>{});
+      api.headers = request.headers;
+      api.body = request.body;
+      api.caller = signer::Caller{key->account, key->principal};
+      api.service = auth.identity->service;
+      api.request_id = request_id;
+      service = api.service;
+      principal = key->principal;
+      if (api.service == "signer") {
+        response = parts_->signer_api->Handle(api);
+      } else if (api.service == "s3") {
+        response = parts_->s3_api->Handle(api);
+      } else {
+        response = JsonErrorResponse(
+            AwsError{400, "UnknownServiceException",
+                     "this endpoint serves the signer and s3 services, not '" + api.service + "'"});
+      }
+    }
+  }
+  response.SetHeader("x-amzn-RequestId", request_id);
+  response.SetHeader("x-amz-request-id", request_id);
+  const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
+                          std::chrono::steady_clock::now() - started)
+                          .count();
+  spdlog::info("request id={} method={} path={} service={} principal={} status={} us={}",
+               request_id, request.method, request.raw_path, service, principal, response.status,
+               micros);
+  return response;
+}
+
+}  // namespace signet::api

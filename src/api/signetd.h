@@ -1,0 +1,67 @@
+// Signetd: the service (DESIGN.md §1), wired from its parts, and its request dispatch.
+//
+// Data directory (created 0700 on first start, which initialises everything):
+//   signet.db           state (SQLite, WAL)
+//   keys/               the FileKeyStore (master.key 0600 unless SIGNET_MASTER_KEY is set)
+//   root-ca.pem         the installation's trust anchor; issuing-ca.pem, ca.json
+//   buckets/            the embedded S3 buckets
+//   access-keys.json    accepted access keys (0600); first start adds one admin key
+//   credentials, config the admin key and region as AWS shared files (0600), written once
+//
+// Every request but GET /healthz is SigV4-verified and routed by its credential scope's
+// service: "signer" (control plane and /revocations) or "s3". Thread-safe.
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "api/credentials.h"
+#include "api/http_message.h"
+#include "api/http_server.h"
+#include "api/sigv4.h"
+#include "core/arn.h"
+#include "core/status.h"
+#include "core/time.h"
+
+namespace signet::api {
+
+struct SignetdConfig {
+  std::filesystem::path data_dir = "signet-data";
+  HttpServerOptions http;
+  ArnScope scope;  // partition, region, account of the first start's admin key
+  std::chrono::seconds max_clock_skew{std::chrono::minutes(5)};
+  std::string environment = "default";  // recorded on usage records
+  const Clock* clock = &SystemClock();
+};
+
+class Signetd {
+ public:
+  // Opens the data directory (initialising it on first start) and binds the listener.
+  static Result<std::unique_ptr<Signetd>> Open(const SignetdConfig& config);
+  ~Signetd();
+
+  int port() const;
+  const std::filesystem::path& data_dir() const { return config_.data_dir; }
+  std::filesystem::path credentials_file() const { return config_.data_dir / "credentials"; }
+  std::filesystem::path config_file() const { return config_.data_dir / "config"; }
+  std::filesystem::path root_certificate_file() const { return config_.data_dir / "root-ca.pem"; }
+  bool first_start() const { return first_start_; }
+
+  // Serves until Stop(); then finishes in-flight requests and running signing jobs.
+  Status Serve();
+  void Stop();
+
+  // One request, as the HTTP server hands it over (exposed for tests).
+  ApiResponse Handle(const HttpRequestView& request);
+
+ private:
+  struct Parts;
+  Signetd(SignetdConfig config, std::unique_ptr<Parts> parts, bool first_start);
+  SignetdConfig config_;
+  std::unique_ptr<Parts> parts_;
+  bool first_start_;
+};
+
+}  // namespace signet::api

@@ -1,0 +1,217 @@
+// SignerService: the AWS Signer domain (DESIGN.md §3–§5, §7) behind signetd's Signer API.
+//
+// Profiles and their versions (a new P-384 key in the KeyStore and a leaf certificate from the
+// installation's CertificateAuthority per version), cross-account permissions, tags, signing
+// (SignPayload synchronously; StartSigningJob on a background worker, reading and writing the
+// embedded buckets), jobs, revocation and revocation status. State is in the Store; every
+// successful signature writes its job and its usage record in one transaction.
+//
+// Authorisation (AWS semantics): the owner account of a profile may do everything with it.
+// Another account may use a profile only through a permission statement naming its account id
+// or principal ARN with the action (signer:GetSigningProfile, signer:SignPayload,
+// signer:StartSigningJob, signer:RevokeSignature), for the profile or the version in use;
+// otherwise PermissionDenied (AccessDeniedException). A job is visible to its owner and its
+// invoker.
+//
+// Errors (Status codes; the API maps them to AWS exceptions): InvalidArgument (Validation),
+// NotFound (ResourceNotFound), PermissionDenied (AccessDenied), FailedPrecondition (Conflict:
+// stale revisionId), AlreadyExists (Conflict: statement id in use), Unavailable (busy, retry),
+// Internal. Messages are AWS-worded and safe to return.
+//
+// Thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/arn.h"
+#include "core/status.h"
+#include "core/time.h"
+#include "keys/key_store.h"
+#include "signer/caller.h"
+#include "signer/certificate_authority.h"
+#include "signer/platform.h"
+#include "store/bucket_store.h"
+#include "store/store.h"
+
+namespace signet::signer {
+
+// Signing permissions a statement may grant (AddProfilePermission action).
+inline constexpr std::string_view kActionStartSigningJob = "signer:StartSigningJob";
+inline constexpr std::string_view kActionSignPayload = "signer:SignPayload";
+inline constexpr std::string_view kActionGetSigningProfile = "signer:GetSigningProfile";
+inline constexpr std::string_view kActionRevokeSignature = "signer:RevokeSignature";
+
+// SignPayload's only payload format.
+inline constexpr std::string_view kNotaryPayloadFormat =
+    "application/vnd.cncf.notary.payload.v1+json";
+inline constexpr size_t kMaxSignPayloadBytes = 4096;
+
+struct SignerOptions {
+  std::string partition = "aws";
+  std::string region = "us-east-1";
+  const Clock* clock = &SystemClock();
+  // Unit price per signature by platform id, micro-dollars (DESIGN.md §8); a platform not listed
+  // costs 0. The defaults are the published AWS prices.
+  std::map<std::string, int64_t, std::less<>> unit_price_micros = {
+      {"AWSLambda-SHA384-ECDSA", 5'000}, {"Notation-OCI-SHA384-ECDSA", 500'000}};
+  std::string environment = "default";  // recorded on usage records
+  std::string signing_agent = "signet/0.1";
+  int job_workers = 1;  // background StartSigningJob workers
+};
+
+struct PutProfileRequest {
+  std::string profile_name;
+  std::string platform_id;
+  std::optional<store::SignatureValidityPeriod> signature_validity;  // default 135 months
+  std::optional<std::string> certificate_arn;  // signingMaterial: signet issues its own; refused
+  store::SigningOverrides overrides;
+  std::map<std::string, std::string> signing_parameters;
+  store::TagMap tags;
+};
+
+struct ProfileLookup {
+  std::string profile_name;
+  std::optional<std::string> profile_owner;  // another account's profile, via its permissions
+};
+
+struct SignPayloadRequest {
+  ProfileLookup profile;
+  std::string payload;  // raw bytes (the API decodes base64)
+  std::string payload_format;
+};
+
+struct SignPayloadResult {
+  store::SigningJobRecord job;
+  std::string signature;  // the JWS envelope bytes
+};
+
+struct StartSigningJobRequest {
+  ProfileLookup profile;
+  store::S3Object source;  // bucket, key, version (required by AWS)
+  store::S3Destination destination;
+  std::string client_request_token;
+};
+
+struct RevocationStatusRequest {
+  Timestamp signature_timestamp;
+  std::string platform_id;
+  std::string profile_version_arn;
+  std::string job_arn;
+  std::vector<std::string> certificate_hashes;  // lower-case hex SHA-384(TBS(cert) || TBS(issuer))
+};
+
+class SigningMaterialCache;
+class SigningJobRunner;
+
+class SignerService {
+ public:
+  SignerService(store::Store& store, store::BucketStore* buckets, keys::KeyStore& keys,
+                const CertificateAuthority& ca, SignerOptions options);
+  ~SignerService();  // stops the job workers; unfinished jobs are resumed by the next Start()
+  SignerService(const SignerService&) = delete;
+  SignerService& operator=(const SignerService&) = delete;
+
+  // Starts the job workers and re-queues jobs left InProgress by a previous run.
+  Status Start();
+  // Waits until every queued job has completed (tests, graceful shutdown).
+  void Drain();
+
+  const SignerOptions& options() const { return options_; }
+  const CertificateAuthority& ca() const { return ca_; }
+  ArnScope ScopeFor(std::string_view account) const;
+
+  // --- Profiles ---
+  Result<store::SigningProfileRecord> PutSigningProfile(const Caller& caller,
+                                                        const PutProfileRequest& request);
+  Result<store::SigningProfileRecord> GetSigningProfile(const Caller& caller,
+                                                        const ProfileLookup& lookup);
+  Result<store::Page<store::SigningProfileRecord>> ListSigningProfiles(
+      const Caller& caller, const store::SigningProfileFilter& filter,
+      const store::PageRequest& page);
+  Status CancelSigningProfile(const Caller& caller, std::string_view profile_name);
+  // effective_time must not be in the future; a repeated call may only move it earlier.
+  Status RevokeSigningProfile(const Caller& caller, std::string_view profile_name,
+                              std::string_view profile_version, std::string_view reason,
+                              Timestamp effective_time);
+
+  // --- Tags (resource = a signing profile ARN of the caller's account) ---
+  Status TagResource(const Caller& caller, std::string_view resource_arn,
+                     const store::TagMap& tags);
+  Status UntagResource(const Caller& caller, std::string_view resource_arn,
+                       const std::vector<std::string>& keys);
+  Result<store::TagMap> ListTagsForResource(const Caller& caller, std::string_view resource_arn);
+
+  // --- Permissions ---
+  Result<std::string> AddProfilePermission(const Caller& caller, std::string_view profile_name,
+                                           const std::optional<std::string>& revision_id,
+                                           const store::ProfilePermissionRecord& permission);
+  Result<std::string> RemoveProfilePermission(const Caller& caller, std::string_view profile_name,
+                                              std::string_view revision_id,
+                                              std::string_view statement_id);
+  Result<store::ProfilePermissions> ListProfilePermissions(const Caller& caller,
+                                                           std::string_view profile_name,
+                                                           const store::PageRequest& page);
+
+  // --- Signing ---
+  Result<SignPayloadResult> SignPayload(const Caller& caller, const SignPayloadRequest& request);
+  // Records the job (idempotent per caller account and client request token: the same token
+  // returns the first job) and queues it; the job completes Succeeded or Failed with a reason.
+  Result<store::SigningJobRecord> StartSigningJob(const Caller& caller,
+                                                  const StartSigningJobRequest& request);
+
+  // --- Jobs and revocation ---
+  Result<store::SigningJobRecord> DescribeSigningJob(const Caller& caller,
+                                                     std::string_view job_id);
+  // filter.account is set to the caller's account (jobs it owns or invoked).
+  Result<store::Page<store::SigningJobRecord>> ListSigningJobs(const Caller& caller,
+                                                               store::SigningJobFilter filter,
+                                                               const store::PageRequest& page);
+  Status RevokeSignature(const Caller& caller, std::string_view job_id,
+                         const std::optional<std::string>& job_owner, std::string_view reason);
+  // The revoked subset of the request's profile version ARN, job ARN and certificate hashes.
+  Result<std::vector<std::string>> GetRevocationStatus(const Caller& caller,
+                                                       const RevocationStatusRequest& request);
+
+  // Hex SHA-384 of TBS(cert) || TBS(issuer): the certificate hash GetRevocationStatus takes.
+  static std::string CertificateHash(const crypto::Certificate& cert,
+                                     const crypto::Certificate& issuer);
+
+ private:
+  friend class SigningJobRunner;
+
+  std::string ProfileArn(std::string_view account, std::string_view name) const;
+  std::string JobArn(std::string_view owner, std::string_view job_id) const;
+  // The profile (newest version) `caller` may use for `action`: its own, or another account's
+  // through a permission statement. PermissionDenied otherwise (also for a missing profile of
+  // another account, so that existence does not leak).
+  Result<store::SigningProfileRecord> ResolveProfile(const Caller& caller,
+                                                     const ProfileLookup& lookup,
+                                                     std::string_view action);
+  Result<bool> IsPermitted(const Caller& caller, const store::SigningProfileRecord& profile,
+                           std::string_view action);
+  Status Denied(const Caller& caller, std::string_view action, const ProfileLookup& lookup) const;
+  // A profile version that may sign now: Active and its certificate valid.
+  Status CheckCanSign(const store::SigningProfileRecord& profile, Timestamp now) const;
+  Result<std::string> TaggableProfileArn(const Caller& caller, std::string_view resource_arn);
+  // Runs one StartSigningJob job to completion (on a worker thread).
+  void RunSigningJob(const std::string& job_id);
+  Result<store::S3Object> SignPackageObject(const store::SigningJobRecord& job,
+                                            const store::SigningProfileRecord& profile,
+                                            Timestamp* expiry);
+
+  store::Store& store_;
+  store::BucketStore* buckets_;
+  keys::KeyStore& keys_;
+  const CertificateAuthority& ca_;
+  SignerOptions options_;
+  std::unique_ptr<SigningMaterialCache> material_;
+  std::unique_ptr<SigningJobRunner> runner_;
+};
+
+}  // namespace signet::signer

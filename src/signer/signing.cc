@@ -1,0 +1,302 @@
+// SignerService's signing operations: SignPayload (synchronous) and StartSigningJob (recorded
+// here, completed by a SigningJobRunner worker through RunSigningJob).
+#include <chrono>
+#include <utility>
+
+#include "core/encoding.h"
+#include "core/ids.h"
+#include "crypto/digest.h"
+#include "notary/jws_envelope.h"
+#include "notary/payload.h"
+#include "signer/signer_service.h"
+#include "signer/signing_job_runner.h"
+#include "signer/signing_material.h"
+#include "signer/validity.h"
+#include "zipsig/byte_source.h"
+#include "zipsig/zip_signature.h"
+
+namespace signet::signer {
+namespace {
+
+using store::SigningJobRecord;
+using store::SigningProfileRecord;
+
+// Passes bytes through to `inner` and keeps their MD5: the S3 ETag of the signed object.
+class Md5Sink final : public zipsig::ByteSink {
+ public:
+  explicit Md5Sink(zipsig::ByteSink& inner) : inner_(inner) {}
+  Status Append(std::string_view bytes) override {
+    md5_.Update(bytes);
+    return inner_.Append(bytes);
+  }
+  Status Close() override { return inner_.Close(); }
+  std::string ETag() { return "\"" + HexEncode(md5_.Finish()) + "\""; }
+
+ private:
+  zipsig::ByteSink& inner_;
+  crypto::Md5Stream md5_;
+};
+
+std::vector<notary::ExtendedAttribute> SignerAttributes(const SigningProfileRecord& profile,
+                                                        const std::string& job_arn) {
+  std::vector<notary::ExtendedAttribute> attributes = {
+      {std::string(notary::kSigningProfileVersionAttribute), profile.version_arn, true},
+      {std::string(notary::kSigningJobAttribute), job_arn, true},
+  };
+  // A profile may name a verification plugin (DESIGN.md §5), e.g. for the AWS Signer plugin.
+  auto plugin = profile.signing_parameters.find(std::string(notary::kVerificationPluginAttribute));
+  if (plugin != profile.signing_parameters.end()) {
+    attributes.push_back({plugin->first, plugin->second, true});
+  }
+  return attributes;
+}
+
+store::UsageRecord UsageFor(const SigningJobRecord& job, const SignerOptions& options,
+                            Timestamp now) {
+  store::UsageRecord usage;
+  usage.time = now;
+  usage.account = job.job_invoker;
+  usage.principal = job.requested_by;
+  usage.profile_name = job.profile_name;
+  usage.profile_version = job.profile_version;
+  usage.platform_id = job.platform_id;
+  usage.environment = options.environment;
+  auto price = options.unit_price_micros.find(job.platform_id);
+  usage.unit_price_micros = price == options.unit_price_micros.end() ? 0 : price->second;
+  usage.job_id = job.job_id;
+  return usage;
+}
+
+}  // namespace
+
+Status SignerService::CheckCanSign(const SigningProfileRecord& profile, Timestamp now) const {
+  if (profile.status != store::ProfileStatus::kActive) {
+    return InvalidArgumentError("signing profile " + profile.name + " is " +
+                                std::string(store::ProfileStatusName(profile.status)) +
+                                "; it signs nothing more");
+  }
+  SIGNET_ASSIGN_OR_RETURN(std::shared_ptr<const SigningMaterial> material,
+                          material_->Get(profile));
+  if (now >= material->chain[0].not_after()) {
+    return InvalidArgumentError("the certificate of signing profile " + profile.name +
+                                " expired at " + FormatRfc3339(material->chain[0].not_after()) +
+                                "; put the profile again for a new version");
+  }
+  return Status::Ok();
+}
+
+Result<SignPayloadResult> SignerService::SignPayload(const Caller& caller,
+                                                     const SignPayloadRequest& request) {
+  if (request.payload_format != kNotaryPayloadFormat) {
+    return InvalidArgumentError("payloadFormat '" + request.payload_format + "' is not supported; use " +
+                                std::string(kNotaryPayloadFormat));
+  }
+  if (request.payload.empty() || request.payload.size() > kMaxSignPayloadBytes) {
+    return InvalidArgumentError("payload must be 1 to 4096 bytes (got " +
+                                std::to_string(request.payload.size()) + ")");
+  }
+  if (Result<notary::Descriptor> target = notary::ParsePayload(request.payload); !target.ok()) {
+    return InvalidArgumentError("payload is not a Notary payload: " + target.status().message());
+  }
+  SIGNET_ASSIGN_OR_RETURN(SigningProfileRecord profile,
+                          ResolveProfile(caller, request.profile, kActionSignPayload));
+  const SigningPlatform* platform = FindSigningPlatform(profile.platform_id);
+  if (platform == nullptr || platform->kind != PlatformKind::kNotaryPayload) {
+    return InvalidArgumentError("signing profile " + profile.name + " is for platform " +
+                                profile.platform_id + "; SignPayload signs only with " +
+                                std::string(kNotationPlatformId) + " profiles");
+  }
+  const Timestamp now = options_.clock->Now();
+  SIGNET_RETURN_IF_ERROR(CheckCanSign(profile, now));
+  SIGNET_ASSIGN_OR_RETURN(std::shared_ptr<const SigningMaterial> material,
+                          material_->Get(profile));
+
+  SigningJobRecord job;
+  job.job_id = NewUuidV4();
+  job.job_owner = profile.account;
+  job.job_invoker = caller.account;
+  job.requested_by = caller.principal_arn;
+  job.profile_name = profile.name;
+  job.profile_version = profile.version;
+  job.platform_id = platform->platform_id;
+  job.platform_display_name = platform->display_name;
+  job.payload = request.payload;
+  job.status = store::JobStatus::kSucceeded;
+  job.created_at = now;
+  job.completed_at = now;
+  job.signature_expires_at = AddValidity(now, profile.signature_validity);
+  const std::string job_arn = JobArn(job.job_owner, job.job_id);
+
+  notary::SignOptions sign;
+  sign.payload = request.payload;
+  sign.signing_time = now;
+  sign.expiry = job.signature_expires_at;
+  sign.extended_attributes = SignerAttributes(profile, job_arn);
+  sign.certificate_chain = material->chain;
+  sign.signing_agent = options_.signing_agent;
+  SIGNET_ASSIGN_OR_RETURN(std::string envelope, notary::SignJwsEnvelope(sign, *material->signer));
+
+  job.metadata = {{"signingProfileVersionArn", profile.version_arn},
+                  {"signingJobArn", job_arn},
+                  {"signatureMediaType", std::string(notary::kJwsMediaType)}};
+  const store::UsageRecord usage = UsageFor(job, options_, now);
+  // The signature is returned only once its job and its usage record are durable together.
+  SigningJobRecord stored;
+  SIGNET_RETURN_IF_ERROR(store_.InTransaction([&](store::StoreTransaction& tx) -> Status {
+    SIGNET_ASSIGN_OR_RETURN(stored, tx.CreateJob(job));
+    return tx.AppendUsage(usage);
+  }));
+  return SignPayloadResult{std::move(stored), std::move(envelope)};
+}
+
+Result<SigningJobRecord> SignerService::StartSigningJob(const Caller& caller,
+                                                        const StartSigningJobRequest& request) {
+  if (request.client_request_token.empty()) {
+    return InvalidArgumentError("clientRequestToken must not be empty");
+  }
+  if (Result<SigningJobRecord> earlier =
+          store_.FindJobByClientRequestToken(caller.account, request.client_request_token);
+      earlier.ok()) {
+    return earlier;
+  }
+  if (buckets_ == nullptr) return UnavailableError("this signetd serves no buckets");
+  SIGNET_ASSIGN_OR_RETURN(SigningProfileRecord profile,
+                          ResolveProfile(caller, request.profile, kActionStartSigningJob));
+  const SigningPlatform* platform = FindSigningPlatform(profile.platform_id);
+  if (platform == nullptr || platform->kind != PlatformKind::kZipPackage) {
+    return InvalidArgumentError("signing profile " + profile.name + " is for platform " +
+                                profile.platform_id + "; StartSigningJob signs ZIP packages "
+                                "with " + std::string(kLambdaPlatformId) + " profiles only");
+  }
+  const Timestamp now = options_.clock->Now();
+  SIGNET_RETURN_IF_ERROR(CheckCanSign(profile, now));
+  // The caller must own both buckets (S3 would check its permissions on them).
+  for (const std::string& bucket : {request.source.bucket, request.destination.bucket}) {
+    SIGNET_ASSIGN_OR_RETURN(store::BucketInfo info, buckets_->GetBucket(bucket));
+    if (info.owner_account != caller.account) {
+      return PermissionDeniedError("Access denied to bucket " + bucket);
+    }
+  }
+
+  SigningJobRecord job;
+  job.job_id = NewUuidV4();
+  job.job_owner = profile.account;
+  job.job_invoker = caller.account;
+  job.requested_by = caller.principal_arn;
+  job.profile_name = profile.name;
+  job.profile_version = profile.version;
+  job.platform_id = platform->platform_id;
+  job.platform_display_name = platform->display_name;
+  job.source = request.source;
+  job.destination = request.destination;
+  job.status = store::JobStatus::kInProgress;
+  job.created_at = now;
+  job.client_request_token = request.client_request_token;
+  Result<SigningJobRecord> created = store_.CreateJob(job);
+  if (!created.ok() && created.status().code() == ErrorCode::kAlreadyExists) {
+    // A concurrent request with the same token won: both callers get its job.
+    return store_.FindJobByClientRequestToken(caller.account, request.client_request_token);
+  }
+  SIGNET_RETURN_IF_ERROR(created.status());
+  runner_->Enqueue(created->job_id);
+  return created;
+}
+
+void SignerService::RunSigningJob(const std::string& job_id) {
+  Result<SigningJobRecord> job = store_.GetJob(job_id);
+  if (!job.ok() || job->status != store::JobStatus::kInProgress) return;
+  Result<SigningProfileRecord> profile =
+      store_.GetProfileVersion(job->job_owner, job->profile_name, job->profile_version);
+  Timestamp expiry{};
+  Result<store::S3Object> signed_object =
+      profile.ok() ? SignPackageObject(*job, *profile, &expiry) : profile.status();
+  const Timestamp now = options_.clock->Now();
+  store::JobCompletion completion;
+  completion.completed_at = now;
+  if (signed_object.ok()) {
+    completion.status = store::JobStatus::kSucceeded;
+    completion.signature_expires_at = expiry;
+    completion.signed_object = *signed_object;
+    completion.metadata = {
+        {"signingProfileVersionArn", profile->version_arn},
+        {"signingJobArn", JobArn(job->job_owner, job->job_id)},
+    };
+    const store::UsageRecord usage = UsageFor(*job, options_, now);
+    Status done = store_.InTransaction([&](store::StoreTransaction& tx) -> Status {
+      SIGNET_RETURN_IF_ERROR(tx.CompleteJob(job_id, completion).status());
+      return tx.AppendUsage(usage);
+    });
+    if (done.ok()) return;
+    completion.status_reason = "signed, but the job could not be recorded: " + done.message();
+  } else {
+    completion.status_reason = signed_object.status().message();
+  }
+  completion.status = store::JobStatus::kFailed;
+  completion.signature_expires_at.reset();
+  completion.signed_object.reset();
+  completion.metadata.clear();
+  (void)store_.CompleteJob(job_id, completion);
+}
+
+Result<store::S3Object> SignerService::SignPackageObject(const SigningJobRecord& job,
+                                                         const SigningProfileRecord& profile,
+                                                         Timestamp* expiry) {
+  const Timestamp now = options_.clock->Now();
+  SIGNET_RETURN_IF_ERROR(CheckCanSign(profile, now));
+  const SigningPlatform* platform = FindSigningPlatform(profile.platform_id);
+  if (platform == nullptr) return InvalidArgumentError("unknown platform " + profile.platform_id);
+  if (!job.source || !job.destination) return InvalidArgumentError("the job has no S3 source");
+  const store::S3Object& source = *job.source;
+  std::optional<std::string> version;
+  if (!source.version.empty()) version = source.version;
+  Result<std::pair<store::ObjectInfo, std::filesystem::path>> object =
+      buckets_->OpenObject(source.bucket, source.key, version);
+  if (!object.ok()) {
+    return NotFoundError("cannot read the source object s3://" + source.bucket + "/" +
+                         source.key + ": " + object.status().message());
+  }
+  const uint64_t size = object->first.size;
+  if (size == 0) return InvalidArgumentError("the source object is empty; it is not a ZIP package");
+  if (size > platform->MaxPackageBytes()) {
+    return InvalidArgumentError("the source object is " + std::to_string(size) +
+                                " bytes; " + platform->platform_id + " signs packages of at most " +
+                                std::to_string(platform->max_size_mb) + " MB");
+  }
+  SIGNET_ASSIGN_OR_RETURN(std::unique_ptr<zipsig::ByteSource> in,
+                          zipsig::ByteSource::OpenFile(object->second));
+  SIGNET_ASSIGN_OR_RETURN(std::shared_ptr<const SigningMaterial> material,
+                          material_->Get(profile));
+  zipsig::PackageSignOptions options;
+  options.signing_time = now;
+  options.expiry = AddValidity(now, profile.signature_validity);
+  options.extended_attributes = SignerAttributes(profile, JobArn(job.job_owner, job.job_id));
+  options.certificate_chain = material->chain;
+  options.signing_agent = options_.signing_agent;
+
+  const std::filesystem::path temp = buckets_->NewTempPath();
+  SIGNET_ASSIGN_OR_RETURN(std::unique_ptr<zipsig::ByteSink> file,
+                          zipsig::ByteSink::CreateFile(temp));
+  Md5Sink out(*file);
+  Result<zipsig::SignedPackage> signed_package =
+      zipsig::SignPackage(*in, options, *material->signer, out);
+  if (!signed_package.ok()) {
+    return InvalidArgumentError("the source object is not a package that can be signed: " +
+                                signed_package.status().message());
+  }
+  SIGNET_RETURN_IF_ERROR(out.Close());
+  store::ObjectWrite write;
+  write.bucket = job.destination->bucket;
+  write.key = job.destination->prefix + job.job_id + ".zip";
+  write.etag = out.ETag();
+  write.content_type = "application/zip";
+  Result<store::ObjectInfo> put = buckets_->PutObjectFile(write, temp, options_.clock->Now());
+  if (!put.ok()) {
+    std::error_code ec;
+    std::filesystem::remove(temp, ec);
+    return put.status();
+  }
+  *expiry = *options.expiry;
+  return store::S3Object{put->bucket, put->key, put->version_id == "null" ? "" : put->version_id};
+}
+
+}  // namespace signet::signer
