@@ -113,6 +113,8 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Bind(const HttpServerOptions& op
     view.raw_query = q == std::string::npos ? "" : target.substr(q + 1);
     for (const auto& [name, value] : req.headers) view.headers.emplace_back(name, value);
     view.body = req.body;
+    // The handler alone interprets Range (S3 GetObject); the library would apply it again.
+    const_cast<httplib::Request&>(req).ranges.clear();
     WriteResponse(handler(view), res);
   };
   const std::string any = ".*";

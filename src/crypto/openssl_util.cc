@@ -48,4 +48,17 @@ std::string BioContents(BIO* bio) {
   return std::string(data, static_cast<size_t>(len));
 }
 
+EvpPkeyCtxPtr PkeyContextPool::Take() {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (idle_.empty()) return nullptr;
+  EvpPkeyCtxPtr ctx = std::move(idle_.back());
+  idle_.pop_back();
+  return ctx;
+}
+
+void PkeyContextPool::Give(EvpPkeyCtxPtr ctx) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (idle_.size() < kMaxIdle) idle_.push_back(std::move(ctx));
+}
+
 }  // namespace signet::crypto

@@ -9,6 +9,8 @@
 #include <openssl/x509.h>
 
 #include <memory>
+#include <mutex>
+#include <vector>
 #include <string>
 #include <string_view>
 
@@ -27,6 +29,21 @@ struct OpenSslDeleter {
 
 using EvpPkeyPtr = std::unique_ptr<EVP_PKEY, OpenSslDeleter<EVP_PKEY_free>>;
 using EvpPkeyCtxPtr = std::unique_ptr<EVP_PKEY_CTX, OpenSslDeleter<EVP_PKEY_CTX_free>>;
+
+// Initialised EVP_PKEY_CTXs of one key, for reuse: setting a context up fetches the algorithm
+// from OpenSSL's provider store under a global lock, which costs more than an ECDSA operation
+// when many threads sign or verify at once. A context holds no per-operation state once the
+// operation returns, so it can serve the next call of the same kind.
+class PkeyContextPool {
+ public:
+  static constexpr size_t kMaxIdle = 16;  // about the number of threads using one key at once
+  EvpPkeyCtxPtr Take();                   // nullptr when none is idle: make one
+  void Give(EvpPkeyCtxPtr ctx);
+
+ private:
+  std::mutex mu_;
+  std::vector<EvpPkeyCtxPtr> idle_;
+};
 using EvpMdCtxPtr = std::unique_ptr<EVP_MD_CTX, OpenSslDeleter<EVP_MD_CTX_free>>;
 using EvpCipherCtxPtr = std::unique_ptr<EVP_CIPHER_CTX, OpenSslDeleter<EVP_CIPHER_CTX_free>>;
 using X509Ptr = std::unique_ptr<X509, OpenSslDeleter<X509_free>>;

@@ -107,6 +107,11 @@ SecretBytes PrivateKey::ToPkcs8Der() const {
   return out;
 }
 
+PrivateKey::PrivateKey(std::shared_ptr<EVP_PKEY> pkey, PublicKey pub)
+    : pkey_(std::move(pkey)),
+      public_key_(std::move(pub)),
+      contexts_(std::make_shared<PkeyContextPool>()) {}
+
 Result<std::string> PrivateKey::SignDigest(std::string_view digest) const {
   const KeyType type = public_key_.type();
   const SignatureAlgorithm alg = AlgorithmForKey(type);
@@ -116,12 +121,15 @@ Result<std::string> PrivateKey::SignDigest(std::string_view digest) const {
                                 std::to_string(want) + " bytes, got " +
                                 std::to_string(digest.size()));
   }
-  // A context per call: EVP_PKEY is safe to share between threads, a context is not.
-  EvpPkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, pkey_.get(), nullptr));
-  if (!ctx || EVP_PKEY_sign_init(ctx.get()) != 1) {
-    return OpenSslError(ErrorCode::kInternal, "EVP_PKEY_sign_init");
+  // A context serves one thread at a time; idle ones are reused (PkeyContextPool).
+  EvpPkeyCtxPtr ctx = contexts_->Take();
+  if (!ctx) {
+    ctx.reset(EVP_PKEY_CTX_new_from_pkey(nullptr, pkey_.get(), nullptr));
+    if (!ctx || EVP_PKEY_sign_init(ctx.get()) != 1) {
+      return OpenSslError(ErrorCode::kInternal, "EVP_PKEY_sign_init");
+    }
+    SIGNET_RETURN_IF_ERROR(ConfigureSignatureContext(ctx.get(), type));
   }
-  SIGNET_RETURN_IF_ERROR(ConfigureSignatureContext(ctx.get(), type));
   const auto* in = reinterpret_cast<const unsigned char*>(digest.data());
   size_t len = 0;
   if (EVP_PKEY_sign(ctx.get(), nullptr, &len, in, digest.size()) != 1) {
@@ -133,6 +141,7 @@ Result<std::string> PrivateKey::SignDigest(std::string_view digest) const {
     return OpenSslError(ErrorCode::kInternal, "EVP_PKEY_sign");
   }
   sig.resize(len);
+  contexts_->Give(std::move(ctx));
   if (!IsEcdsa(alg)) return sig;
   return EcdsaDerToRaw(sig, EcdsaScalarSize(type));
 }

@@ -28,10 +28,10 @@ class PrivateKey final : public Signer {
   EVP_PKEY* raw() const { return pkey_.get(); }
 
  private:
-  PrivateKey(std::shared_ptr<EVP_PKEY> pkey, PublicKey pub)
-      : pkey_(std::move(pkey)), public_key_(std::move(pub)) {}
+  PrivateKey(std::shared_ptr<EVP_PKEY> pkey, PublicKey pub);
   std::shared_ptr<EVP_PKEY> pkey_;
   PublicKey public_key_;
+  std::shared_ptr<PkeyContextPool> contexts_;  // initialised signing contexts
 };
 
 }  // namespace signet::crypto

@@ -34,28 +34,9 @@ Result<PublicKey> PublicKey::FromPem(std::string_view pem) {
   return FromEvpPkey(pkey.get());
 }
 
-struct PublicKey::VerifyContextPool {
-  static constexpr size_t kMaxIdle = 8;  // about the number of threads verifying at once
-
-  EvpPkeyCtxPtr Take() {
-    std::lock_guard<std::mutex> lock(mu);
-    if (idle.empty()) return nullptr;
-    EvpPkeyCtxPtr ctx = std::move(idle.back());
-    idle.pop_back();
-    return ctx;
-  }
-  void Give(EvpPkeyCtxPtr ctx) {
-    std::lock_guard<std::mutex> lock(mu);
-    if (idle.size() < kMaxIdle) idle.push_back(std::move(ctx));
-  }
-
-  std::mutex mu;
-  std::vector<EvpPkeyCtxPtr> idle;
-};
-
 PublicKey::PublicKey(std::shared_ptr<EVP_PKEY> pkey, KeyType type, std::string spki_der)
     : pkey_(std::move(pkey)),
-      contexts_(std::make_shared<VerifyContextPool>()),
+      contexts_(std::make_shared<PkeyContextPool>()),
       type_(type),
       spki_der_(std::move(spki_der)) {}
 

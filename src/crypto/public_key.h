@@ -16,6 +16,8 @@
 
 namespace signet::crypto {
 
+class PkeyContextPool;  // crypto/openssl_util.h
+
 class PublicKey {
  public:
   // SubjectPublicKeyInfo, DER or PEM ("-----BEGIN PUBLIC KEY-----").
@@ -42,12 +44,11 @@ class PublicKey {
   friend bool operator==(const PublicKey& a, const PublicKey& b) { return a.spki_der_ == b.spki_der_; }
 
  private:
-  struct VerifyContextPool;
   PublicKey(std::shared_ptr<EVP_PKEY> pkey, KeyType type, std::string spki_der);
   std::shared_ptr<EVP_PKEY> pkey_;
   // Initialised verification contexts, reused across calls and copies: setting one up (provider
   // fetch, PSS parameters) costs several percent of an ECDSA verification.
-  std::shared_ptr<VerifyContextPool> contexts_;
+  std::shared_ptr<PkeyContextPool> contexts_;
   KeyType type_;
   std::string spki_der_;  // encoded once: comparing keys is on the signing path
 };

@@ -32,7 +32,7 @@ struct SigningPlatform {
   bool revocation_supported = true;
   PlatformKind kind = PlatformKind::kZipPackage;
   // Largest package accepted, in bytes (max_size_mb MiB); 0 for payload platforms.
-  uint64_t MaxPackageBytes() const { return uint64_t(max_size_mb) * 1024 * 1024; }
+  uint64_t MaxPackageBytes() const { return static_cast<uint64_t>(max_size_mb) * 1024 * 1024; }
 };
 
 // Every platform, in listing order.

@@ -26,6 +26,20 @@ Status CheckProfileName(std::string_view name) {
   return Status::Ok();
 }
 
+// AWS counts string lengths in characters: UTF-8 lead bytes, not continuation bytes.
+size_t CharacterCount(std::string_view s) {
+  return static_cast<size_t>(std::count_if(s.begin(), s.end(), [](char c) {
+    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  }));
+}
+
+Status CheckReason(std::string_view reason) {
+  if (reason.empty() || CharacterCount(reason) > 500) {
+    return InvalidArgumentError("reason must be 1 to 500 characters");
+  }
+  return Status::Ok();
+}
+
 // The signing actions a permission statement may grant.
 bool IsSigningAction(std::string_view action) {
   return action == kActionStartSigningJob || action == kActionSignPayload ||
@@ -177,9 +191,7 @@ Status SignerService::RevokeSigningProfile(const Caller& caller, std::string_vie
   if (!IsValidProfileVersion(profile_version)) {
     return InvalidArgumentError("profileVersion must be 10 characters of [a-zA-Z0-9]");
   }
-  if (reason.empty() || reason.size() > 500) {
-    return InvalidArgumentError("reason must be 1 to 500 characters");
-  }
+  SIGNET_RETURN_IF_ERROR(CheckReason(reason));
   const Timestamp now = options_.clock->Now();
   if (effective_time > now) {
     return InvalidArgumentError("effectiveTime " + FormatRfc3339(effective_time) +
@@ -302,9 +314,7 @@ Result<store::Page<store::SigningJobRecord>> SignerService::ListSigningJobs(
 Status SignerService::RevokeSignature(const Caller& caller, std::string_view job_id,
                                       const std::optional<std::string>& job_owner,
                                       std::string_view reason) {
-  if (reason.empty() || reason.size() > 500) {
-    return InvalidArgumentError("reason must be 1 to 500 characters");
-  }
+  SIGNET_RETURN_IF_ERROR(CheckReason(reason));
   if (!IsValidUuid(job_id)) {
     return NotFoundError("signing job " + std::string(job_id) + " does not exist");
   }

@@ -159,7 +159,7 @@ Result<SigningJobRecord> SignerService::StartSigningJob(const Caller& caller,
       earlier.ok()) {
     return earlier;
   }
-  if (buckets_ == nullptr) return UnavailableError("this signetd serves no buckets");
+  if (buckets_ == nullptr) return FailedPreconditionError("this signetd serves no buckets");
   SIGNET_ASSIGN_OR_RETURN(SigningProfileRecord profile,
                           ResolveProfile(caller, request.profile, kActionStartSigningJob));
   const SigningPlatform* platform = FindSigningPlatform(profile.platform_id);

@@ -35,7 +35,7 @@ using Clock = std::chrono::steady_clock;
 constexpr const char* kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS buckets (
   name TEXT PRIMARY KEY, owner TEXT NOT NULL, created_at INTEGER NOT NULL,
-  versioning INTEGER NOT NULL);  -- 0 unversioned, 1 enabled, 2 suspended
+  versioning INTEGER NOT NULL);  -- VersioningStatus: 0 unversioned, 1 enabled, 2 suspended
 CREATE TABLE IF NOT EXISTS versions (
   seq INTEGER PRIMARY KEY AUTOINCREMENT,  -- creation order: the newest version is the latest
   bucket TEXT NOT NULL REFERENCES buckets (name),
@@ -64,30 +64,26 @@ Status ErrnoError(std::string_view what, const fs::path& path, int err) {
 bool IsLowerAlnum(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
 
 Status ValidateBucketName(std::string_view name) {
-  auto bad = [&](std::string_view why) {
-    return InvalidArgumentError("invalid bucket name \"" + std::string(name.substr(0, 80)) +
-                                "\": " + std::string(why));
-  };
-  if (name.size() < 3 || name.size() > 63) return bad("must be 3 to 63 characters long");
-  bool ip_like = true;
-  for (char c : name) {
-    if (!IsLowerAlnum(c) && c != '.' && c != '-') {
-      return bad("only lower-case letters, digits, '.' and '-' are allowed");
-    }
-    if (c != '.' && (c < '0' || c > '9')) ip_like = false;
+  const char* why = nullptr;
+  const bool ip_like = std::all_of(name.begin(), name.end(),
+                                   [](char c) { return c == '.' || (c >= '0' && c <= '9'); }) &&
+                       std::count(name.begin(), name.end(), '.') == 3;
+  if (name.size() < 3 || name.size() > 63) {
+    why = "must be 3 to 63 characters long";
+  } else if (!std::all_of(name.begin(), name.end(),
+                          [](char c) { return IsLowerAlnum(c) || c == '.' || c == '-'; })) {
+    why = "only lower-case letters, digits, '.' and '-' are allowed";
+  } else if (!IsLowerAlnum(name.front()) || !IsLowerAlnum(name.back())) {
+    why = "must begin and end with a letter or digit";
+  } else if (name.find("..") != name.npos || name.find(".-") != name.npos ||
+             name.find("-.") != name.npos) {
+    why = "'.' may not be next to '.' or '-'";
+  } else if (ip_like || name.starts_with("xn--") || name.ends_with("-s3alias")) {
+    why = "must not look like an IP address or use a reserved prefix or suffix";
   }
-  if (!IsLowerAlnum(name.front()) || !IsLowerAlnum(name.back())) {
-    return bad("must begin and end with a letter or digit");
-  }
-  for (std::string_view bad_pair : {"..", ".-", "-."}) {
-    if (name.find(bad_pair) != std::string_view::npos) return bad("'.' next to '.' or '-'");
-  }
-  if (ip_like && std::count(name.begin(), name.end(), '.') == 3) return bad("looks like an IP");
-  if (name.starts_with("xn--") || name.starts_with("sthree-") || name.ends_with("-s3alias") ||
-      name.ends_with("--ol-s3")) {
-    return bad("reserved prefix or suffix");
-  }
-  return Status::Ok();
+  if (why == nullptr) return Status::Ok();
+  return InvalidArgumentError("invalid bucket name \"" + std::string(name.substr(0, 80)) +
+                              "\": " + why);
 }
 
 // Strict UTF-8: no overlong forms, surrogates or code points past U+10FFFF.
@@ -245,9 +241,8 @@ struct BucketStore::Impl {
     Status s = fn();
     if (s.ok()) s = db->Exec("COMMIT");
     if (!s.ok() && db->InTransaction()) (void)db->Exec("ROLLBACK");
-    for (auto& blob : releasing) {
-      if (s.ok()) released.emplace_back(Clock::now(), std::move(blob));
-    }
+    if (!s.ok()) releasing.clear();  // still referenced
+    for (auto& blob : releasing) released.emplace_back(Clock::now(), std::move(blob));
     releasing.clear();
     return s;
   }
@@ -285,11 +280,8 @@ struct BucketStore::Impl {
     while (true) {
       SIGNET_ASSIGN_OR_RETURN(bool row, q.Step());
       if (!row) return out;
-      const int64_t v = q.Int(3);
       out.push_back({q.Text(0), q.Text(1), Timestamp(std::chrono::seconds(q.Int(2))),
-                     v == 1   ? VersioningStatus::kEnabled
-                     : v == 2 ? VersioningStatus::kSuspended
-                              : VersioningStatus::kUnversioned});
+                     static_cast<VersioningStatus>(std::clamp<int64_t>(q.Int(3), 0, 2))});
     }
   }
 
@@ -305,12 +297,9 @@ struct BucketStore::Impl {
                                          const std::optional<std::string>& version_id) {
     SIGNET_ASSIGN_OR_RETURN(
         sqlite::Statement q,
-        db->Prepare(version_id ? "SELECT " SIGNET_VERSION_COLUMNS
-                                 "FROM versions WHERE bucket = ? AND key = ? AND version_id = ?"
-                               : "SELECT " SIGNET_VERSION_COLUMNS
-                                 "FROM versions WHERE bucket = ? AND key = ? AND is_latest = 1"));
-    q.Bind(1, bucket).Bind(2, key);
-    if (version_id) q.Bind(3, *version_id);
+        db->Prepare("SELECT " SIGNET_VERSION_COLUMNS "FROM versions WHERE bucket = ? AND key = ? "
+                    "AND (version_id = ?3 OR (?3 IS NULL AND is_latest = 1))"));
+    q.Bind(1, bucket).Bind(2, key).Bind(3, version_id);
     SIGNET_ASSIGN_OR_RETURN(bool row, q.Step());
     if (!row) return std::optional<VersionRow>();
     SIGNET_ASSIGN_OR_RETURN(VersionRow found, ReadVersion(q, bucket));
@@ -360,12 +349,11 @@ struct BucketStore::Impl {
       if (!row) break;
       referenced.insert(q.Text(0));
     }
-    std::vector<fs::path> orphans;
     for (const auto& entry : fs::directory_iterator(objects, ec)) {
-      if (!referenced.contains(entry.path().filename().string())) orphans.push_back(entry.path());
+      std::error_code ignored;  // best effort: an orphan left behind costs only space
+      if (!referenced.contains(entry.path().filename().string())) fs::remove(entry, ignored);
     }
     if (ec) return UnavailableError("cannot list " + objects.string() + ": " + ec.message());
-    for (const auto& p : orphans) fs::remove(p, ec);
     return Status::Ok();
   }
 };
@@ -425,10 +413,7 @@ Status BucketStore::DeleteBucket(std::string_view bucket) {
     SIGNET_ASSIGN_OR_RETURN(sqlite::Statement q,
                             impl_->db->Prepare("SELECT 1 FROM versions WHERE bucket = ? LIMIT 1"));
     SIGNET_ASSIGN_OR_RETURN(bool any, q.Bind(1, bucket).Step());
-    if (any) {
-      return FailedPreconditionError("bucket " + std::string(bucket) +
-                                     " is not empty (delete every object version first)");
-    }
+    if (any) return FailedPreconditionError("bucket is not empty: delete every version first");
     return impl_->Run("DELETE FROM buckets WHERE name = ?", bucket);
   });
 }
@@ -439,17 +424,15 @@ Status BucketStore::SetVersioning(std::string_view bucket, VersioningStatus stat
   }
   std::lock_guard lock(impl_->mu);
   SIGNET_RETURN_IF_ERROR(impl_->Bucket(bucket).status());
-  return impl_->Run("UPDATE buckets SET versioning = ? WHERE name = ?",
-                    status == VersioningStatus::kEnabled ? 1 : 2, bucket);
+  return impl_->Run("UPDATE buckets SET versioning = ? WHERE name = ?", static_cast<int>(status),
+                    bucket);
 }
 
 fs::path BucketStore::NewTempPath() { return impl_->tmp / (NewBlobId() + ".tmp"); }
 
 Result<ObjectInfo> BucketStore::PutObject(const ObjectWrite& write, std::string_view data,
                                           Timestamp now) {
-  SIGNET_RETURN_IF_ERROR(ValidateBucketName(write.bucket));
-  SIGNET_RETURN_IF_ERROR(ValidateKey(write.key));
-  const fs::path temp = NewTempPath();  // PutObjectFile syncs it
+  const fs::path temp = NewTempPath();  // PutObjectFile validates, syncs and consumes it
   std::ofstream out(temp, std::ios::binary | std::ios::trunc);
   out.write(data.data(), static_cast<std::streamsize>(data.size()));
   out.close();
@@ -475,11 +458,7 @@ Result<ObjectInfo> BucketStore::PutObjectFile(const ObjectWrite& write, const fs
   if (!size.ok()) return fail(size.status());
   const std::string blob = NewBlobId();
   if (::rename(file.c_str(), impl_->BlobPath(blob).c_str()) != 0) {
-    if (errno == EXDEV) {
-      return fail(InvalidArgumentError(file.string() +
-                                       " is not on the bucket store's file system; write new "
-                                       "content to a path from NewTempPath()"));
-    }
+    // EXDEV: the file is not on the store's file system (use NewTempPath).
     return fail(ErrnoError("move into the bucket store", file, errno));
   }
   target = impl_->BlobPath(blob);
@@ -512,13 +491,10 @@ Result<std::pair<ObjectInfo, fs::path>> BucketStore::OpenObject(
   SIGNET_ASSIGN_OR_RETURN(std::optional<VersionRow> found, impl_->Find(bucket, key, id));
   if (!found && id) return NotFoundError("no such version " + *id + " of key " + std::string(key));
   if (!found) return NotFoundError("no such key: " + std::string(key));
-  if (found->info.delete_marker && id) {
-    return FailedPreconditionError("version " + *id + " of key " + std::string(key) +
-                                   " is a delete marker");
-  }
   if (found->info.delete_marker) {
-    return NotFoundError("no such key: " + std::string(key) +
-                         " (its current version is a delete marker)");
+    const std::string what = " of key " + std::string(key) + " is a delete marker";
+    if (id) return FailedPreconditionError("version " + *id + what);
+    return NotFoundError("no such key: the current version" + what);
   }
   return std::pair(std::move(found->info), impl_->BlobPath(found->blob));
 }

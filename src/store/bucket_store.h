@@ -6,7 +6,10 @@
 // in an Enabled bucket every put makes a new version with a fresh version id and older versions
 // stay readable by id; Unversioned/Suspended puts replace the "null" version.
 // Every write is atomic and durable (temp file + fsync + rename); a reader holding a path from
-// ObjectPath keeps a consistent object even if it is overwritten meanwhile.
+// OpenObject keeps a consistent object even if it is overwritten meanwhile (the file of a replaced
+// or deleted version stays for an hour; an open descriptor reads it to the end in any case).
+// Keys are opaque strings (1–1024 bytes of UTF-8, no NUL): never used as file names.
+// The layout on disk is described in bucket_store.cc. One process opens a directory at a time.
 //
 // Thread-safe.
 #pragma once
@@ -85,20 +88,25 @@ class BucketStore {
 
   Result<ObjectInfo> PutObject(const ObjectWrite& write, std::string_view data, Timestamp now);
   // A path inside the store's filesystem for the caller to write new content to; pass it to
-  // PutObjectFile, which moves it into place (or remove it yourself).
+  // PutObjectFile, which moves it into place (or remove it yourself). PutObjectFile consumes the
+  // file: it is moved, or removed when the put fails.
   std::filesystem::path NewTempPath();
   Result<ObjectInfo> PutObjectFile(const ObjectWrite& write, const std::filesystem::path& file,
                                    Timestamp now);
   // The current version when `version_id` is unset/empty. kNotFound for a missing bucket, key or
-  // version (the message says which), and for a key whose current version is a delete marker.
+  // version (the message says which), and for a key whose current version is a delete marker;
+  // kFailedPrecondition when the version asked for is a delete marker.
   Result<ObjectInfo> HeadObject(std::string_view bucket, std::string_view key,
                                 const std::optional<std::string>& version_id = std::nullopt);
   // The file holding the object's bytes (read-only), with its info.
   Result<std::pair<ObjectInfo, std::filesystem::path>> OpenObject(
       std::string_view bucket, std::string_view key,
       const std::optional<std::string>& version_id = std::nullopt);
-  // Without a version: in an Enabled bucket adds a delete marker (returned), otherwise removes
-  // the null version. With a version: removes that version. Deleting a missing key succeeds.
+  // Without a version: in an Enabled bucket adds a delete marker (returned); in a Suspended one
+  // replaces the null version with a "null" delete marker (returned), as S3 does; in an
+  // Unversioned one removes the object. With a version: removes that version (a delete marker
+  // too; `delete_marker` then says so). Deleting a missing key or version succeeds.
+  // kInvalidArgument for a malformed version id (not "null" or a 32-character id).
   Result<ObjectInfo> DeleteObject(std::string_view bucket, std::string_view key,
                                   const std::optional<std::string>& version_id, Timestamp now);
   Result<ObjectListing> ListObjects(std::string_view bucket, const ListObjectsRequest& request);

@@ -108,11 +108,13 @@ fail() {
 
 # cli ID ARGS...: the CLI against signetd; stdout, stderr and exit code kept as $r/ID.{out,err,rc}.
 cli() {
-  local id=$1
+  local id=$1 t0=$EPOCHREALTIME
   shift
   "$AWS" --endpoint-url "$endpoint" --cli-connect-timeout 10 --cli-read-timeout 60 "$@" \
     >"$r/$id.out" 2>"$r/$id.err"
   echo $? >"$r/$id.rc"
+  [[ -n ${SIGNET_TEST_TIMING:-} ]] && echo "$id $t0 $EPOCHREALTIME" >>"$SIGNET_TEST_TIMING"
+  return 0
 }
 # as_other ID ARGS...: cli with the second account's access key.
 as_other() { AWS_ACCESS_KEY_ID=$other_key AWS_SECRET_ACCESS_KEY=$other_secret cli "$@"; }
@@ -270,6 +272,7 @@ expect "aws configure add-model (signer-data)" 0 "" -- \
   --service-name signer-data
 # Client-side validation (e.g. maxResults >= 1) would stop some requests before signetd sees them.
 printf '[default]\nregion = %s\nparameter_validation = false\n' "$region" >"$work/noval.config"
+printf '[default]\nregion = %s\ns3 =\n    signature_version = s3v4\n' "$region" >"$work/s3v4.config"
 
 # Fixtures: a function package, a file that is not a ZIP, Notary payloads.
 mkdir -p "$work/src"
@@ -622,10 +625,16 @@ part_pipeline() {
   expect "the source version is unchanged" 0 "" -- cmp "$work/orig.zip" "$work/pkg.zip"
   cli s3_head s3api head-object --bucket $bucket --key "signed/$job.zip"
   js s3_head "s3api head-object of the signed ZIP" "d['ContentLength'] == $size"
-  cli s3_presign s3 presign "s3://$bucket/signed/$job.zip" --expires-in 300
-  ok s3_presign "aws s3 presign" &&
+  # v1 presigns S3 with SigV2 unless told s3.signature_version = s3v4 (signetd speaks SigV4 only).
+  AWS_CONFIG_FILE=$work/s3v4.config cli s3_presign s3 presign "s3://$bucket/signed/$job.zip" --expires-in 300
+  ok s3_presign "aws s3 presign (s3.signature_version = s3v4)" &&
     expect "the presigned URL fetches the signed ZIP" 0 "" -- bash -c \
       "'$PY' '$helper' fetch '$r/s3_presign.out' '$work/presigned.zip' && cmp '$work/presigned.zip' '$work/signed.zip'"
+  if [[ $which_cli == v1 ]]; then
+    cli s3_presign_v2 s3 presign "s3://$bucket/signed/$job.zip" --expires-in 300
+    expect "a SigV2 presigned URL (v1's default) is refused, not served" 3 "HTTP 403" -- \
+      "$PY" "$helper" fetch "$r/s3_presign_v2.out" "$work/presigned-v2.zip"
+  fi
 
   # A file that is not a ZIP: the job fails with a reason, and the waiter fails.
   cli s3_put_bad s3api put-object --bucket $bucket --key app/notzip.zip --body "$work/notzip.bin"

@@ -1150,7 +1150,7 @@ TEST_F(SignerServiceTest, StartSigningJobChecksProfileAndBucketsUpFront) {
   service_->Drain();
   EXPECT_TRUE(service_->ListSigningJobs(kOwnerCaller, {}, {})->items.empty());
 
-  // Without buckets, StartSigningJob is unavailable.
+  // Without buckets, StartSigningJob is refused for good (not "unavailable": SDKs would retry).
   SignerOptions options;
   options.clock = &clock_;
   SignerService no_buckets(*store_, nullptr, *keys_, *ca_, options);
@@ -1158,7 +1158,7 @@ TEST_F(SignerServiceTest, StartSigningJobChecksProfileAndBucketsUpFront) {
   EXPECT_EQ(no_buckets.StartSigningJob(kOwnerCaller, JobRequest("lambda2", source, "mine"))
                 .status()
                 .code(),
-            ErrorCode::kUnavailable);
+            ErrorCode::kFailedPrecondition);
 }
 
 TEST_F(SignerServiceTest, CrossAccountStartSigningJobWithAStatement) {
