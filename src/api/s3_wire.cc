@@ -103,8 +103,10 @@ std::optional<std::string> XmlUnescape(std::string_view text) {
 Result<std::optional<std::pair<std::string_view, size_t>>> NextElement(std::string_view xml,
                                                                        std::string_view name,
                                                                        size_t from) {
-  const std::string open = "<" + std::string(name);
-  const std::string close = "</" + std::string(name) + ">";
+  std::string open("<");
+  open.append(name);
+  std::string close("</");
+  close.append(name).append(">");
   size_t at = from;
   while ((at = xml.find(open, at)) != std::string_view::npos) {
     const size_t after = at + open.size();
@@ -158,7 +160,9 @@ std::string XmlEscape(std::string_view text) {
 }
 
 std::string XmlElement(std::string_view name, std::string_view text) {
-  return "<" + std::string(name) + ">" + XmlEscape(text) + "</" + std::string(name) + ">";
+  std::string out("<");
+  out.append(name).append(">").append(XmlEscape(text)).append("</").append(name).append(">");
+  return out;
 }
 
 std::optional<std::string> XmlRootName(std::string_view xml) {

@@ -151,7 +151,9 @@ std::vector<GoRdn> GoRdnSequence(const X509_NAME* name) {
     });
     std::string der(1, printable ? '\x13' : '\x0c');
     der.append(DerLength(e.value.size())).append(e.value);
-    rdns.push_back({GoAttribute{e.oid, "#" + HexEncode(der), true}});
+    std::string value("#");
+    value.append(HexEncode(der));
+    rdns.push_back({GoAttribute{e.oid, std::move(value), true}});
   }
   for (const KnownAttribute& known : kKnownAttributes) {
     GoRdn rdn;

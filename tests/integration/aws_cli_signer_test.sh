@@ -605,6 +605,10 @@ part_pipeline() {
      d['platformId'] == '$lambda' and d['platformDisplayName'] == 'AWS Lambda' and
      d['jobOwner'] == '$account' and d['jobInvoker'] == '$account' and
      d['requestedBy'] == '$admin_principal' and 'revocationRecord' not in d"
+  if [[ $which_cli == v1 ]]; then # v1 prints timestamps as the service sent them
+    js job_desc "timestamps in the body are epoch seconds" \
+      "all(isinstance(d[k], (int, float)) for k in ('createdAt', 'completedAt', 'signatureExpiresAt'))"
+  fi
   js job_desc "describe-signing-job: signature expires 30 days after signing" \
     "abs(ts(d['signatureExpiresAt']) - ts(d['completedAt']) - 30 * 86400) < 120 and
      ts(d['createdAt']) <= ts(d['completedAt']) and abs(ts(d['createdAt']) - now) < 600"
@@ -1004,7 +1008,7 @@ as_other x_sign signer sign-payload --profile-name oci_shared --profile-owner $a
 js x_sign "other account: sign-payload --profile-owner with the permission" \
   "d['jobOwner'] == '$account' and d['signature']"
 if [[ $(<"$r/x_sign.rc") == 0 ]]; then
-  check_envelope x_sign "$work/env-x" "$arn_prefix:/signing-profiles/oci_shared/$v_shared" 4109
+  check_envelope x_sign "$work/env-x" "$arn_prefix:/signing-profiles/oci_shared/$v_shared" 4108
 fi
 as_other x_sign_own signer sign-payload --profile-name oci_shared \
   --payload "fileb://$work/payload.json" --payload-format $payload_format
