@@ -1,6 +1,7 @@
 #include "api/http_server.h"
 
 #include <fcntl.h>
+#include <sys/socket.h>
 #include <httplib.h>
 #include <unistd.h>
 
@@ -95,6 +96,12 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Bind(const HttpServerOptions& op
   const int threads = std::max(4, options.worker_threads);
   server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   server.set_tcp_nodelay(true);
+  // The library's default also sets SO_REUSEPORT, which lets a second signetd share a port
+  // silently; a port in use must be an error.
+  server.set_socket_options([](int sock) {
+    int yes = 1;
+    ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+  });
   server.set_keep_alive_max_count(options.keep_alive_max_requests);
   server.set_keep_alive_timeout(options.keep_alive_timeout.count());
   server.set_read_timeout(options.io_timeout.count());

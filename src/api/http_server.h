@@ -26,7 +26,9 @@ struct HttpServerOptions {
   size_t max_body_bytes = size_t{300} * 1024 * 1024;  // a 250 MB package plus framing
   int worker_threads = 64;
   size_t keep_alive_max_requests = 100000;
-  std::chrono::seconds keep_alive_timeout{30};
+  // An idle keep-alive connection holds a worker; it is closed after this long, which also bounds
+  // how long a graceful shutdown waits for idle clients.
+  std::chrono::seconds keep_alive_timeout{5};
   std::chrono::seconds io_timeout{120};
 };
 

@@ -1,7 +1,10 @@
 #include "api/signetd.h"
 
 #include <spdlog/spdlog.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <system_error>
 
@@ -20,14 +23,17 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// Whether a request that failed authentication was meant for S3, so that it gets S3's XML
+// error: a SigV4 scope for s3, or S3's legacy SigV2 forms (which signetd does not accept).
 bool IsS3Request(const HttpRequestView& request) {
   for (const auto& [name, value] : request.headers) {
-    if ((name.size() == 13 && strncasecmp(name.c_str(), "authorization", 13) == 0) &&
-        value.find("/s3/aws4_request") != std::string::npos) {
+    if (name.size() == 13 && strncasecmp(name.c_str(), "authorization", 13) == 0 &&
+        (value.find("/s3/aws4_request") != std::string::npos || value.rfind("AWS ", 0) == 0)) {
       return true;
     }
   }
-  return request.raw_query.find("%2Fs3%2Faws4_request") != std::string::npos;
+  return request.raw_query.find("%2Fs3%2Faws4_request") != std::string::npos ||
+         request.raw_query.find("AWSAccessKeyId=") != std::string::npos;
 }
 
 // SigV4 failures in each protocol's words: S3 (XML) and the JSON services.
@@ -83,9 +89,34 @@ Status MakePrivateDirectory(const fs::path& dir) {
   return Status::Ok();
 }
 
+// One signetd per data directory: an exclusive lock on DATA/signetd.lock, held while it runs.
+Result<int> LockDataDirectory(const fs::path& dir) {
+  const fs::path path = dir / "signetd.lock";
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) return UnavailableError("cannot open " + path.string());
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    ::close(fd);
+    return FailedPreconditionError("the data directory " + dir.string() +
+                                   " is in use by another signetd");
+  }
+  return fd;
+}
+
 }  // namespace
 
+// The data directory's lock, released last (Parts' first member).
+struct DirectoryLock {
+  int fd = -1;
+  DirectoryLock() = default;
+  DirectoryLock(const DirectoryLock&) = delete;
+  DirectoryLock& operator=(const DirectoryLock&) = delete;
+  ~DirectoryLock() {
+    if (fd >= 0) ::close(fd);
+  }
+};
+
 struct Signetd::Parts {
+  DirectoryLock lock;
   std::unique_ptr<store::SqliteStore> store;
   std::unique_ptr<keys::FileKeyStore> keys;
   std::unique_ptr<signer::CertificateAuthority> ca;
@@ -113,6 +144,7 @@ Result<std::unique_ptr<Signetd>> Signetd::Open(const SignetdConfig& config) {
   const Timestamp now = config.clock->Now();
 
   auto parts = std::make_unique<Parts>();
+  SIGNET_ASSIGN_OR_RETURN(parts->lock.fd, LockDataDirectory(dir));
   SIGNET_ASSIGN_OR_RETURN(parts->store, store::SqliteStore::Open(dir / "signet.db"));
   SIGNET_ASSIGN_OR_RETURN(parts->keys, keys::FileKeyStore::Open(dir / "keys"));
   SIGNET_ASSIGN_OR_RETURN(parts->ca,
