@@ -86,5 +86,26 @@ start "$work/second.log"
 check "second start reuses the data directory" bash -c "! grep -q '(initialised)' '$work/second.log'"
 kill -TERM "$pid"; wait "$pid"; pid=""
 
+# HTTPS with an operator's certificate.
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=127.0.0.1 \
+  -addext subjectAltName=IP:127.0.0.1 -keyout "$work/tls.key" -out "$work/tls.pem" 2>/dev/null
+"$signetd" --data-dir "$work/data" --listen 127.0.0.1:0 --tls-cert "$work/tls.pem" \
+  --tls-key "$work/tls.key" >"$work/tls.log" 2>&1 &
+pid=$!
+for _ in $(seq 100); do
+  port=$(sed -n 's|^signetd listening on https://127.0.0.1:\([0-9]*\)$|\1|p' "$work/tls.log")
+  [[ -n "$port" ]] && break
+  sleep 0.05
+done
+check "HTTPS: /healthz answers over TLS with the operator's certificate" python3 - "$port" "$work/tls.pem" <<'PY'
+import ssl, sys, urllib.request
+ctx = ssl.create_default_context(cafile=sys.argv[2])
+r = urllib.request.urlopen(f"https://127.0.0.1:{sys.argv[1]}/healthz", timeout=5, context=ctx)
+sys.exit(0 if r.status == 200 else 1)
+PY
+kill -TERM "$pid"; wait "$pid"; pid=""
+check "HTTPS: a missing key file is a clear error" bash -c \
+  "! timeout 10 '$signetd' --data-dir '$work/data' --listen 127.0.0.1:0 --tls-cert '$work/tls.pem' --tls-key '$work/nope.key' >'$work/tls2.log' 2>&1 && grep -q 'cannot load the TLS certificate' '$work/tls2.log'"
+
 echo "$passed passed, $failed failed"
 [[ $failed -eq 0 ]]
