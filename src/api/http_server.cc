@@ -10,23 +10,6 @@
 namespace signet::api {
 namespace {
 
-// RFC 3986 percent-encoding of a decoded path, keeping '/' (used only when the library did not
-// keep the request target as sent).
-std::string EncodePath(const std::string& path) {
-  static const char* hex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : path) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~' || c == '/') {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out.push_back('%');
-      out.push_back(hex[c >> 4]);
-      out.push_back(hex[c & 15]);
-    }
-  }
-  return out;
-}
-
 // An open file whose bytes stream out as a response body, closed when the response is done.
 struct FileBody {
   int fd = -1;
@@ -113,7 +96,7 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Bind(const HttpServerOptions& op
     view.method = req.method;
     std::string target = req.target;
     if (target.empty()) {
-      target = EncodePath(req.path);
+      target = UriEncode(req.path, /*encode_slash=*/false);
     }
     const size_t q = target.find('?');
     view.raw_path = target.substr(0, q);

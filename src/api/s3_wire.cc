@@ -1,5 +1,7 @@
 #include "api/s3_wire.h"
 
+#include "api/sigv4.h"
+
 #include <algorithm>
 #include <array>
 #include <cctype>
@@ -206,20 +208,7 @@ std::optional<std::vector<std::string>> XmlElements(std::string_view xml, std::s
   }
 }
 
-std::string UrlEncodeKey(std::string_view key) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : key) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~' || c == '/') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
+std::string UrlEncodeKey(std::string_view key) { return UriEncode(key, /*encode_slash=*/false); }
 
 uint32_t Crc32(std::string_view data) { return ReflectedCrc<uint32_t, 0xEDB88320u>(data); }
 uint32_t Crc32c(std::string_view data) { return ReflectedCrc<uint32_t, 0x82F63B78u>(data); }

@@ -51,6 +51,22 @@ std::vector<notary::ExtendedAttribute> SignerAttributes(const SigningProfileReco
   return attributes;
 }
 
+// A new job of `caller` with `profile`'s current version, created now.
+SigningJobRecord NewJob(const Caller& caller, const SigningProfileRecord& profile,
+                        const SigningPlatform& platform, Timestamp now) {
+  SigningJobRecord job;
+  job.job_id = NewUuidV4();
+  job.job_owner = profile.account;
+  job.job_invoker = caller.account;
+  job.requested_by = caller.principal_arn;
+  job.profile_name = profile.name;
+  job.profile_version = profile.version;
+  job.platform_id = platform.platform_id;
+  job.platform_display_name = platform.display_name;
+  job.created_at = now;
+  return job;
+}
+
 store::UsageRecord UsageFor(const SigningJobRecord& job, const SignerOptions& options,
                             Timestamp now) {
   store::UsageRecord usage;
@@ -111,18 +127,9 @@ Result<SignPayloadResult> SignerService::SignPayload(const Caller& caller,
   SIGNET_ASSIGN_OR_RETURN(std::shared_ptr<const SigningMaterial> material,
                           material_->Get(profile));
 
-  SigningJobRecord job;
-  job.job_id = NewUuidV4();
-  job.job_owner = profile.account;
-  job.job_invoker = caller.account;
-  job.requested_by = caller.principal_arn;
-  job.profile_name = profile.name;
-  job.profile_version = profile.version;
-  job.platform_id = platform->platform_id;
-  job.platform_display_name = platform->display_name;
+  SigningJobRecord job = NewJob(caller, profile, *platform, now);
   job.payload = request.payload;
   job.status = store::JobStatus::kSucceeded;
-  job.created_at = now;
   job.completed_at = now;
   job.signature_expires_at = AddValidity(now, profile.signature_validity);
   const std::string job_arn = JobArn(job.job_owner, job.job_id);
@@ -136,9 +143,6 @@ Result<SignPayloadResult> SignerService::SignPayload(const Caller& caller,
   sign.signing_agent = options_.signing_agent;
   SIGNET_ASSIGN_OR_RETURN(std::string envelope, notary::SignJwsEnvelope(sign, *material->signer));
 
-  job.metadata = {{"signingProfileVersionArn", profile.version_arn},
-                  {"signingJobArn", job_arn},
-                  {"signatureMediaType", std::string(notary::kJwsMediaType)}};
   const store::UsageRecord usage = UsageFor(job, options_, now);
   // The signature is returned only once its job and its usage record are durable together.
   SigningJobRecord stored;
@@ -146,6 +150,10 @@ Result<SignPayloadResult> SignerService::SignPayload(const Caller& caller,
     SIGNET_ASSIGN_OR_RETURN(stored, tx.CreateJob(job));
     return tx.AppendUsage(usage);
   }));
+  // Derived from the job, so returned but not stored (a durable write costs per row).
+  stored.metadata = {{"signingProfileVersionArn", profile.version_arn},
+                     {"signingJobArn", job_arn},
+                     {"signatureMediaType", std::string(notary::kJwsMediaType)}};
   return SignPayloadResult{std::move(stored), std::move(envelope)};
 }
 
@@ -178,19 +186,10 @@ Result<SigningJobRecord> SignerService::StartSigningJob(const Caller& caller,
     }
   }
 
-  SigningJobRecord job;
-  job.job_id = NewUuidV4();
-  job.job_owner = profile.account;
-  job.job_invoker = caller.account;
-  job.requested_by = caller.principal_arn;
-  job.profile_name = profile.name;
-  job.profile_version = profile.version;
-  job.platform_id = platform->platform_id;
-  job.platform_display_name = platform->display_name;
+  SigningJobRecord job = NewJob(caller, profile, *platform, now);
   job.source = request.source;
   job.destination = request.destination;
   job.status = store::JobStatus::kInProgress;
-  job.created_at = now;
   job.client_request_token = request.client_request_token;
   Result<SigningJobRecord> created = store_.CreateJob(job);
   if (!created.ok() && created.status().code() == ErrorCode::kAlreadyExists) {
@@ -217,10 +216,6 @@ void SignerService::RunSigningJob(const std::string& job_id) {
     completion.status = store::JobStatus::kSucceeded;
     completion.signature_expires_at = expiry;
     completion.signed_object = *signed_object;
-    completion.metadata = {
-        {"signingProfileVersionArn", profile->version_arn},
-        {"signingJobArn", JobArn(job->job_owner, job->job_id)},
-    };
     const store::UsageRecord usage = UsageFor(*job, options_, now);
     Status done = store_.InTransaction([&](store::StoreTransaction& tx) -> Status {
       SIGNET_RETURN_IF_ERROR(tx.CompleteJob(job_id, completion).status());
@@ -234,7 +229,6 @@ void SignerService::RunSigningJob(const std::string& job_id) {
   completion.status = store::JobStatus::kFailed;
   completion.signature_expires_at.reset();
   completion.signed_object.reset();
-  completion.metadata.clear();
   (void)store_.CompleteJob(job_id, completion);
 }
 
