@@ -94,7 +94,7 @@ Status SqliteStore::InTransaction(const std::function<Status(StoreTransaction&)>
   }
   std::unique_lock<std::mutex> lock(mu_);
   ++waiting_;
-  cv_.wait(lock, [&] { return !running_; });
+  turn_cv_.wait(lock, [&] { return !running_; });
   --waiting_;
   running_ = true;
   if (batch_ == nullptr) {
@@ -104,7 +104,7 @@ Status SqliteStore::InTransaction(const std::function<Status(StoreTransaction&)>
     lock.lock();
     if (!begin.ok()) {
       running_ = false;
-      cv_.notify_all();
+      turn_cv_.notify_one();
       return begin;
     }
     batch_ = std::make_shared<Batch>();
@@ -122,8 +122,8 @@ Status SqliteStore::InTransaction(const std::function<Status(StoreTransaction&)>
   if (!broken && waiting_ > 0 && batch->members < max_batch_) {
     // Others are waiting: let them join this transaction; the last to run commits for all.
     running_ = false;
-    cv_.notify_all();
-    cv_.wait(lock, [&] { return batch->done; });
+    turn_cv_.notify_one();
+    done_cv_.wait(lock, [&] { return batch->done; });
   } else {
     batch_.reset();
     lock.unlock();
@@ -137,7 +137,8 @@ Status SqliteStore::InTransaction(const std::function<Status(StoreTransaction&)>
     batch->status = std::move(end);
     batch->done = true;
     running_ = false;
-    cv_.notify_all();
+    turn_cv_.notify_one();
+    done_cv_.notify_all();
   }
   lock.unlock();
   if (thrown) std::rethrow_exception(thrown);

@@ -77,7 +77,9 @@ class SqliteStore final : public Store {
 
   const int max_batch_;
   mutable std::mutex mu_;
-  std::condition_variable cv_;
+  // Two conditions, so that handing the connection on wakes one thread, not every waiter.
+  std::condition_variable turn_cv_;  // running_ became false
+  std::condition_variable done_cv_;  // a batch committed (or failed)
   bool running_ = false;          // a callback or a commit is using the connection; guarded by mu_
   int waiting_ = 0;               // callers waiting for the connection; guarded by mu_
   std::shared_ptr<Batch> batch_;  // the open transaction, if any; guarded by mu_
