@@ -33,6 +33,11 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--threads", config.http.worker_threads, "HTTP worker threads")
       ->capture_default_str();
+  int skew_minutes = 5;
+  app.add_option("--max-clock-skew", skew_minutes,
+                 "minutes a SigV4 signature's time may differ from signetd's clock")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 15));
   app.add_option("--log-level", log_level, "trace|debug|info|warn|error|off")
       ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
@@ -49,6 +54,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "signetd: --listen must be HOST:PORT\n");
     return 2;
   }
+  config.max_clock_skew = std::chrono::minutes(skew_minutes);
   spdlog::set_level(spdlog::level::from_str(log_level));
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %l %v", spdlog::pattern_time_type::utc);
 
