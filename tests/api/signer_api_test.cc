@@ -24,6 +24,7 @@
 #include "signer/signer_service.h"
 #include "store/bucket_store.h"
 #include "store/sqlite_store.h"
+#include "testing/temp_dir.h"
 
 namespace signet::api {
 namespace {
@@ -112,26 +113,7 @@ std::string TinyZip() {
   return zip;
 }
 
-class TempDir {
- public:
-  TempDir() {
-    std::error_code ec;
-    const std::filesystem::path base = std::filesystem::is_directory("/dev/shm", ec)
-                                           ? std::filesystem::path("/dev/shm")
-                                           : std::filesystem::temp_directory_path();
-    std::string tmpl = (base / "signet-api-XXXXXX").string();
-    if (mkdtemp(tmpl.data()) == nullptr) ADD_FAILURE() << "mkdtemp failed";
-    path_ = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
+using TempDir = ::signet::test::TempDir;
 
 class SignerApiTest : public ::testing::Test {
  protected:

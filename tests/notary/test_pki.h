@@ -25,6 +25,7 @@
 #include "notary/json_codec.h"
 #include "notary/payload.h"
 #include "notary/signature_envelope.h"
+#include "testing/temp_dir.h"
 
 namespace signet::notary::testing {
 
@@ -52,25 +53,7 @@ inline std::filesystem::path VectorsDir() {
   return std::filesystem::path(SIGNET_TESTDATA_DIR) / "notation-vectors";
 }
 
-// A fresh directory under the system temp dir, removed by the destructor.
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern =
-        (std::filesystem::temp_directory_path() / "signet-notary-XXXXXX").string();
-    path_ = mkdtemp(pattern.data());
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
+using TempDir = ::signet::test::TempDir;
 
 // The `n`th key of `type`, generated once per binary.
 inline const PrivateKey& SharedKey(KeyType type, int n = 0) {

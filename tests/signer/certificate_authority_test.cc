@@ -16,6 +16,7 @@
 #include "core/secret_bytes.h"
 #include "crypto/chain_verifier.h"
 #include "keys/file_key_store.h"
+#include "testing/temp_dir.h"
 
 namespace signet::signer {
 namespace {
@@ -27,26 +28,7 @@ using std::chrono::hours;
 Timestamp At(const char* text) { return ParseRfc3339(text).value(); }
 constexpr const char* kNow = "2026-06-01T12:00:00Z";
 
-// A fresh directory, removed with everything in it on destruction.
-class TempDir {
- public:
-  TempDir() {
-    std::error_code ec;
-    const fs::path base =
-        fs::is_directory("/dev/shm", ec) ? fs::path("/dev/shm") : fs::temp_directory_path();
-    std::string tmpl = (base / "signet-ca-XXXXXX").string();
-    if (mkdtemp(tmpl.data()) == nullptr) ADD_FAILURE() << "mkdtemp failed";
-    path_ = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
+using TempDir = ::signet::test::TempDir;
 
 std::string ReadFile(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);

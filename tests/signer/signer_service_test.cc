@@ -33,6 +33,7 @@
 #include "store/sqlite_store.h"
 #include "zipsig/byte_source.h"
 #include "zipsig/zip_signature.h"
+#include "testing/temp_dir.h"
 
 namespace signet::signer {
 namespace {
@@ -57,27 +58,7 @@ const Caller kOwnerCaller{kOwner, "arn:aws:iam::111111111111:user/admin"};
 const Caller kOtherCaller{kOther, "arn:aws:iam::222222222222:user/ci"};
 const Caller kThirdCaller{kThird, "arn:aws:iam::333333333333:role/deployer"};
 
-// A fresh directory, removed with everything in it on destruction (on /dev/shm when there is one:
-// the store fsyncs every commit).
-class TempDir {
- public:
-  TempDir() {
-    std::error_code ec;
-    const fs::path base =
-        fs::is_directory("/dev/shm", ec) ? fs::path("/dev/shm") : fs::temp_directory_path();
-    std::string tmpl = (base / "signet-signer-XXXXXX").string();
-    if (mkdtemp(tmpl.data()) == nullptr) ADD_FAILURE() << "mkdtemp failed";
-    path_ = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
+using TempDir = ::signet::test::TempDir;
 
 std::string ReadFile(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);

@@ -12,34 +12,13 @@
 #include "core/arn.h"
 #include "core/time.h"
 #include "store/sqlite_store.h"
+#include "testing/temp_dir.h"
 
 namespace signet::store::testing {
 
 inline Timestamp At(int64_t seconds) { return Timestamp(std::chrono::seconds(seconds)); }
 
-// A fresh directory, removed with everything in it on destruction. It is on /dev/shm when there is
-// one: every commit fsyncs (synchronous=FULL), which costs milliseconds on a disk and nothing on
-// tmpfs, and these tests check behaviour, not the disk.
-class TempDir {
- public:
-  TempDir() {
-    std::error_code ec;
-    const std::filesystem::path base = std::filesystem::is_directory("/dev/shm", ec)
-                                           ? std::filesystem::path("/dev/shm")
-                                           : std::filesystem::temp_directory_path();
-    std::string tmpl = (base / "signet-store-XXXXXX").string();
-    if (mkdtemp(tmpl.data()) == nullptr) ADD_FAILURE() << "mkdtemp failed";
-    path_ = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
+using TempDir = ::signet::test::TempDir;
 
 inline std::string ProfileArn(const std::string& account, const std::string& name) {
   return SigningProfileArn{ArnScope{.account = account}, name, std::nullopt}.ToString();
