@@ -121,7 +121,7 @@ Status ValidateKey(std::string_view key) {
 }
 
 // Checks the key, and the version id if one is given: "null", or 32 characters of base64url
-// (what NewVersionId makes). An empty version id means none.
+// (NewVersionId makes letters and digits only). An empty version id means none.
 Result<std::optional<std::string>> CheckKeyAndVersion(std::string_view key,
                                                       const std::optional<std::string>& id) {
   SIGNET_RETURN_IF_ERROR(ValidateKey(key));
@@ -132,7 +132,19 @@ Result<std::optional<std::string>> CheckKeyAndVersion(std::string_view key,
   return id;
 }
 
-std::string NewVersionId() { return Base64UrlEncode(RandomBytes(24)); }
+// 32 letters and digits: no leading '-' that a command line would take for an option (the AWS
+// CLI refuses `--version-id -x…`); about 190 bits.
+std::string NewVersionId() {
+  static constexpr std::string_view kAlphabet =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+  std::string out;
+  while (out.size() < 32) {
+    for (unsigned char b : RandomBytes(32)) {
+      if (b < 248 && out.size() < 32) out.push_back(kAlphabet[b % kAlphabet.size()]);  // 248 = 4 * 62
+    }
+  }
+  return out;
+}
 std::string NewBlobId() { return Base64UrlEncode(RandomBytes(18)); }
 
 std::string EncodeMetadata(const std::map<std::string, std::string>& metadata) {
