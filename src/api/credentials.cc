@@ -19,18 +19,6 @@ bool IsAccount(std::string_view s) {
   return true;
 }
 
-// `n` characters drawn uniformly from `alphabet` (rejection sampling: no modulo bias).
-std::string RandomString(std::string_view alphabet, size_t n) {
-  std::string out;
-  while (out.size() < n) {
-    for (unsigned char b : RandomBytes(n)) {
-      const unsigned limit = 256 - 256 % alphabet.size();
-      if (b < limit && out.size() < n) out.push_back(alphabet[b % alphabet.size()]);
-    }
-  }
-  return out;
-}
-
 }  // namespace
 
 Result<AccessKeyTable> AccessKeyTable::Load(const std::filesystem::path& path) {

@@ -25,9 +25,8 @@ std::string RandomBytes(size_t n) {
   return out;
 }
 
-namespace {
-// Uniform characters from `alphabet` by rejection sampling (no modulo bias).
-std::string RandomFrom(std::string_view alphabet, size_t n) {
+// Rejection sampling: no modulo bias.
+std::string RandomString(std::string_view alphabet, size_t n) {
   const unsigned limit = 256 - (256 % alphabet.size());
   std::string out;
   while (out.size() < n) {
@@ -37,7 +36,6 @@ std::string RandomFrom(std::string_view alphabet, size_t n) {
   }
   return out;
 }
-}  // namespace
 
 std::string NewUuidV4() {
   std::string b = RandomBytes(16);
@@ -49,11 +47,11 @@ std::string NewUuidV4() {
 }
 
 std::string NewProfileVersionId() {
-  return RandomFrom("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789", 10);
+  return RandomString("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789", 10);
 }
 
 std::string NewCodeSigningConfigId() {
-  return "csc-" + RandomFrom("abcdefghijklmnopqrstuvwxyz0123456789", 17);
+  return "csc-" + RandomString("abcdefghijklmnopqrstuvwxyz0123456789", 17);
 }
 
 }  // namespace signet

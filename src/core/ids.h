@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 namespace signet {
 
@@ -11,6 +12,9 @@ std::string NewUuidV4();
 std::string NewProfileVersionId();
 // "csc-" + 17 characters of [a-z0-9]: a code signing config id.
 std::string NewCodeSigningConfigId();
+// n characters drawn uniformly from `alphabet` (at most 256 characters): access keys, object
+// version ids.
+std::string RandomString(std::string_view alphabet, size_t n);
 // n bytes from the CSPRNG. Aborts if the kernel cannot supply them (it always can on Linux).
 std::string RandomBytes(size_t n);
 

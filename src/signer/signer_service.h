@@ -107,6 +107,7 @@ struct RevocationStatusRequest {
 };
 
 class SigningMaterialCache;
+struct SigningMaterial;
 class SigningJobRunner;
 
 class SignerService {
@@ -196,8 +197,10 @@ class SignerService {
   Result<bool> IsPermitted(const Caller& caller, const store::SigningProfileRecord& profile,
                            std::string_view action);
   Status Denied(const Caller& caller, std::string_view action, const ProfileLookup& lookup) const;
-  // A profile version that may sign now: Active and its certificate valid.
-  Status CheckCanSign(const store::SigningProfileRecord& profile, Timestamp now) const;
+  // The signing material of a profile version that may sign now: Active and its certificate
+  // valid; InvalidArgument otherwise.
+  Result<std::shared_ptr<const SigningMaterial>> CheckCanSign(
+      const store::SigningProfileRecord& profile, Timestamp now) const;
   Result<std::string> TaggableProfileArn(const Caller& caller, std::string_view resource_arn);
   // Runs one StartSigningJob job to completion (on a worker thread).
   void RunSigningJob(const std::string& job_id);

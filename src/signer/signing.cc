@@ -85,7 +85,8 @@ store::UsageRecord UsageFor(const SigningJobRecord& job, const SignerOptions& op
 
 }  // namespace
 
-Status SignerService::CheckCanSign(const SigningProfileRecord& profile, Timestamp now) const {
+Result<std::shared_ptr<const SigningMaterial>> SignerService::CheckCanSign(
+    const SigningProfileRecord& profile, Timestamp now) const {
   if (profile.status != store::ProfileStatus::kActive) {
     return InvalidArgumentError("signing profile " + profile.name + " is " +
                                 std::string(store::ProfileStatusName(profile.status)) +
@@ -98,7 +99,7 @@ Status SignerService::CheckCanSign(const SigningProfileRecord& profile, Timestam
                                 " expired at " + FormatRfc3339(material->chain[0].not_after()) +
                                 "; put the profile again for a new version");
   }
-  return Status::Ok();
+  return material;
 }
 
 Result<SignPayloadResult> SignerService::SignPayload(const Caller& caller,
@@ -123,9 +124,8 @@ Result<SignPayloadResult> SignerService::SignPayload(const Caller& caller,
                                 std::string(kNotationPlatformId) + " profiles");
   }
   const Timestamp now = options_.clock->Now();
-  SIGNET_RETURN_IF_ERROR(CheckCanSign(profile, now));
   SIGNET_ASSIGN_OR_RETURN(std::shared_ptr<const SigningMaterial> material,
-                          material_->Get(profile));
+                          CheckCanSign(profile, now));
 
   SigningJobRecord job = NewJob(caller, profile, *platform, now);
   job.payload = request.payload;
@@ -177,7 +177,7 @@ Result<SigningJobRecord> SignerService::StartSigningJob(const Caller& caller,
                                 "with " + std::string(kLambdaPlatformId) + " profiles only");
   }
   const Timestamp now = options_.clock->Now();
-  SIGNET_RETURN_IF_ERROR(CheckCanSign(profile, now));
+  SIGNET_RETURN_IF_ERROR(CheckCanSign(profile, now).status());
   // The caller must own both buckets (S3 would check its permissions on them).
   for (const std::string& bucket : {request.source.bucket, request.destination.bucket}) {
     SIGNET_ASSIGN_OR_RETURN(store::BucketInfo info, buckets_->GetBucket(bucket));
@@ -236,7 +236,8 @@ Result<store::S3Object> SignerService::SignPackageObject(const SigningJobRecord&
                                                          const SigningProfileRecord& profile,
                                                          Timestamp* expiry) {
   const Timestamp now = options_.clock->Now();
-  SIGNET_RETURN_IF_ERROR(CheckCanSign(profile, now));
+  SIGNET_ASSIGN_OR_RETURN(std::shared_ptr<const SigningMaterial> material,
+                          CheckCanSign(profile, now));
   const SigningPlatform* platform = FindSigningPlatform(profile.platform_id);
   if (platform == nullptr) return InvalidArgumentError("unknown platform " + profile.platform_id);
   if (!job.source || !job.destination) return InvalidArgumentError("the job has no S3 source");
@@ -258,8 +259,6 @@ Result<store::S3Object> SignerService::SignPackageObject(const SigningJobRecord&
   }
   SIGNET_ASSIGN_OR_RETURN(std::unique_ptr<zipsig::ByteSource> in,
                           zipsig::ByteSource::OpenFile(object->second));
-  SIGNET_ASSIGN_OR_RETURN(std::shared_ptr<const SigningMaterial> material,
-                          material_->Get(profile));
   zipsig::PackageSignOptions options;
   options.signing_time = now;
   options.expiry = AddValidity(now, profile.signature_validity);

@@ -50,13 +50,20 @@ Result<std::shared_ptr<const SigningMaterial>> SigningMaterialCache::Get(
 }
 
 Result<std::string> SigningMaterialCache::LeafHash(const store::SigningProfileRecord& version) {
-  // From the certificates alone: a revoked version's key may well have been destroyed.
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = leaf_hash_by_version_arn_.find(version.version_arn);
+    if (it != leaf_hash_by_version_arn_.end()) return it->second;
+  }
   SIGNET_ASSIGN_OR_RETURN(std::vector<crypto::Certificate> chain,
                           crypto::Certificate::ParseBundle(version.certificate_chain_pem));
   if (chain.size() < 2) {
     return InternalError("profile version " + version.version_arn + " has no certificate chain");
   }
-  return SignerService::CertificateHash(chain[0], chain[1]);
+  std::string hash = SignerService::CertificateHash(chain[0], chain[1]);
+  std::lock_guard<std::mutex> lock(mu_);
+  leaf_hash_by_version_arn_.emplace(version.version_arn, hash);
+  return hash;
 }
 
 }  // namespace signet::signer

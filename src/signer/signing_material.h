@@ -43,6 +43,8 @@ class SigningMaterialCache {
   void Discard(const std::string& key_id);
 
   Result<std::shared_ptr<const SigningMaterial>> Get(const store::SigningProfileRecord& version);
+  // SignerService::CertificateHash of the version's leaf, from its certificates alone (a revoked
+  // version's key may be destroyed). Cached: GetRevocationStatus asks for every revoked version.
   Result<std::string> LeafHash(const store::SigningProfileRecord& version);
 
  private:
@@ -50,6 +52,7 @@ class SigningMaterialCache {
   const CertificateAuthority& ca_;
   std::mutex mu_;
   std::map<std::string, std::shared_ptr<const SigningMaterial>> by_version_arn_;
+  std::map<std::string, std::string> leaf_hash_by_version_arn_;
 };
 
 }  // namespace signet::signer

@@ -135,15 +135,7 @@ Result<std::optional<std::string>> CheckKeyAndVersion(std::string_view key,
 // 32 letters and digits: no leading '-' that a command line would take for an option (the AWS
 // CLI refuses `--version-id -x…`); about 190 bits.
 std::string NewVersionId() {
-  static constexpr std::string_view kAlphabet =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-  std::string out;
-  while (out.size() < 32) {
-    for (unsigned char b : RandomBytes(32)) {
-      if (b < 248 && out.size() < 32) out.push_back(kAlphabet[b % kAlphabet.size()]);  // 248 = 4 * 62
-    }
-  }
-  return out;
+  return RandomString("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789", 32);
 }
 std::string NewBlobId() { return Base64UrlEncode(RandomBytes(18)); }
 
