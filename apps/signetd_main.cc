@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "api/signetd.h"
+#include "core/arn.h"
 
 int main(int argc, char** argv) {
   signet::api::SignetdConfig config;
@@ -23,9 +24,7 @@ int main(int argc, char** argv) {
   app.add_option("--account", config.scope.account, "account of the first admin key")
       ->capture_default_str()
       ->check([](const std::string& s) {
-        return s.size() == 12 && s.find_first_not_of("0123456789") == std::string::npos
-                   ? std::string()
-                   : std::string("the account must be 12 digits");
+        return signet::IsValidAccountId(s) ? std::string() : std::string("the account must be 12 digits");
       });
   app.add_option("--tls-cert", config.http.tls_certificate_file, "PEM certificate for HTTPS");
   app.add_option("--tls-key", config.http.tls_key_file, "PEM key for HTTPS");

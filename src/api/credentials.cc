@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "core/arn.h"
 #include "core/file.h"
 #include "core/ids.h"
 
@@ -10,14 +11,6 @@ namespace signet::api {
 namespace {
 
 constexpr size_t kMaxAccessKeyFileBytes = 1024 * 1024;
-
-bool IsAccount(std::string_view s) {
-  if (s.size() != 12) return false;
-  for (char c : s) {
-    if (c < '0' || c > '9') return false;
-  }
-  return true;
-}
 
 }  // namespace
 
@@ -44,7 +37,7 @@ Result<AccessKeyTable> AccessKeyTable::Load(const std::filesystem::path& path) {
     AccessKey key{entry["accessKeyId"].get<std::string>(),
                   SecretBytes(entry["secretAccessKey"].get<std::string>()),
                   entry["account"].get<std::string>(), entry["principal"].get<std::string>()};
-    if (!IsAccount(key.account)) return bad(where + ".account must be 12 digits");
+    if (!IsValidAccountId(key.account)) return bad(where + ".account must be 12 digits");
     Status added = table.Add(std::move(key));
     if (!added.ok()) return bad(where + ": " + added.message());
   }

@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "core/arn.h"
+#include "core/encoding.h"
 #include "store/page.h"
 
 namespace signet::api::params {
@@ -16,13 +17,6 @@ constexpr size_t kMaxTagValueLength = 256;
 // Timestamps AWS accepts: years 0001..9999.
 constexpr double kMinEpochSeconds = -62135596800.0;
 constexpr double kMaxEpochSeconds = 253402300799.0;
-
-// Length in characters (UTF-8 code points), as the model's min/max count them.
-size_t CharacterCount(std::string_view s) {
-  size_t n = 0;
-  for (char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-  return n;
-}
 
 std::string JsonTypeName(const Json& value) {
   if (value.is_number_integer()) return "integer";
@@ -191,14 +185,12 @@ Status CheckProfileVersion(std::string_view value, std::string_view member) {
 }
 
 Status CheckAccountId(std::string_view value, std::string_view member) {
-  bool ok = value.size() == 12;
-  for (char c : value) ok = ok && std::isdigit(static_cast<unsigned char>(c));
-  if (ok) return Status::Ok();
+  if (IsValidAccountId(value)) return Status::Ok();
   return Violation(member, value, "Member must satisfy regular expression pattern: ^[0-9]{12}$");
 }
 
 Status CheckLength(std::string_view value, std::string_view member, size_t min, size_t max) {
-  const size_t n = CharacterCount(value);
+  const size_t n = Utf8Length(value);
   if (n < min) {
     return Violation(member, value,
                      "Member must have length greater than or equal to " + std::to_string(min));

@@ -27,6 +27,10 @@ std::string Prefix(const ArnScope& s, std::string_view service) {
 
 }  // namespace
 
+bool IsValidAccountId(std::string_view account) {
+  return account.size() == 12 && AllOf(account, IsDigit);
+}
+
 bool IsValidProfileName(std::string_view name) {
   return name.size() >= 2 && name.size() <= 64 && AllOf(name, IsNameChar);
 }
@@ -64,8 +68,7 @@ Result<Arn> ParseArn(std::string_view text) {
   arn.scope.account = std::string(parts[4]);
   arn.resource = std::string(text.substr(start));
   if (arn.resource.empty()) return Bad(text, "empty resource");
-  if (!arn.scope.account.empty() &&
-      (arn.scope.account.size() != 12 || !AllOf(arn.scope.account, IsDigit))) {
+  if (!arn.scope.account.empty() && !IsValidAccountId(arn.scope.account)) {
     return Bad(text, "account must be 12 digits");
   }
   return arn;

@@ -73,6 +73,7 @@ struct LambdaResourceArn {
 Result<LambdaResourceArn> ParseLambdaResourceArn(std::string_view text);
 
 // Field validators shared by the parsers and the API layer.
+bool IsValidAccountId(std::string_view account);     // [0-9]{12}
 bool IsValidProfileName(std::string_view name);        // [A-Za-z0-9_]{2,64}
 bool IsValidProfileVersion(std::string_view version);  // [A-Za-z0-9]{10}
 bool IsValidUuid(std::string_view id);                 // 8-4-4-4-12 lower-case hex

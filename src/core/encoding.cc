@@ -95,6 +95,12 @@ Result<std::string> Base64UrlDecode(std::string_view text) {
   return Decode(text, kUrl, false, "base64url");
 }
 
+size_t Utf8Length(std::string_view text) {
+  size_t n = 0;
+  for (char c : text) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  return n;
+}
+
 std::string HexEncode(std::string_view bytes) {
   static constexpr char kDigits[] = "0123456789abcdef";
   std::string out;

@@ -22,4 +22,8 @@ std::string HexEncode(std::string_view bytes);
 // Accepts upper- and lower-case digits.
 Result<std::string> HexDecode(std::string_view text);
 
+// The length of UTF-8 text in characters (code points: bytes that are not continuation bytes),
+// as AWS models count a string's min and max.
+size_t Utf8Length(std::string_view text);
+
 }  // namespace signet

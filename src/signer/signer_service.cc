@@ -26,15 +26,8 @@ Status CheckProfileName(std::string_view name) {
   return Status::Ok();
 }
 
-// AWS counts string lengths in characters: UTF-8 lead bytes, not continuation bytes.
-size_t CharacterCount(std::string_view s) {
-  return static_cast<size_t>(std::count_if(s.begin(), s.end(), [](char c) {
-    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-  }));
-}
-
 Status CheckReason(std::string_view reason) {
-  if (reason.empty() || CharacterCount(reason) > 500) {
+  if (reason.empty() || Utf8Length(reason) > 500) {
     return InvalidArgumentError("reason must be 1 to 500 characters");
   }
   return Status::Ok();
