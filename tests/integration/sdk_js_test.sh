@@ -45,6 +45,12 @@ work=$(mktemp -d)
 data=$work/data
 daemon_pid=""
 cleanup() {
+  local status=$?
+  # On failure, show what signetd said before its directory goes (a crash leaves its reason there).
+  if [[ $status -ne 0 && -s $work/signetd.log ]]; then
+    echo "--- signetd log ---"
+    tail -n 50 "$work/signetd.log"
+  fi
   if [[ -n $daemon_pid ]]; then
     kill -TERM "$daemon_pid" 2>/dev/null
     wait "$daemon_pid" 2>/dev/null
