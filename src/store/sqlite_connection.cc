@@ -191,6 +191,11 @@ Status Connection::Exec(const char* sql) {
   return s;
 }
 
+Status Connection::Run(const char* sql) {
+  SIGNET_ASSIGN_OR_RETURN(Statement statement, Prepare(sql));
+  return statement.Run();
+}
+
 Result<Statement> Connection::Prepare(const char* sql) {
   auto it = cache_.try_emplace(sql).first;
   CachedStatement* cached = it->second.get();

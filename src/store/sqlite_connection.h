@@ -83,8 +83,11 @@ class Connection {
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
 
-  // Runs constant SQL with no parameters (schema, pragmas, BEGIN/COMMIT); rows are discarded.
+  // Runs constant SQL with no parameters (schema scripts, pragmas); rows are discarded.
   Status Exec(const char* sql);
+  // Runs one constant statement that returns no rows through the statement cache: transaction
+  // control on the hot path (BEGIN, SAVEPOINT, RELEASE, COMMIT), parsed once per connection.
+  Status Run(const char* sql);
   // The statement for constant SQL, prepared once and cached. If the cached one is still in use
   // (a nested query of the same SQL), a fresh one is prepared for this use.
   Result<Statement> Prepare(const char* sql);

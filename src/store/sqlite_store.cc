@@ -11,6 +11,9 @@
 namespace signet::store {
 namespace {
 
+// The store whose read-only callback this thread is running, to refuse re-entry from it.
+thread_local const SqliteStore* t_reading = nullptr;
+
 // Runs a pragma and returns its (first) result, so we can check that the setting took.
 Result<std::string> Pragma(sqlite::Connection& db, const char* sql) {
   SIGNET_ASSIGN_OR_RETURN(sqlite::Statement q, db.Prepare(sql));
@@ -39,7 +42,7 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::filesystem::pa
   SIGNET_ASSIGN_OR_RETURN(std::string fk, Pragma(*db, "PRAGMA foreign_keys"));
   if (fk != "1") return InternalError("this SQLite build cannot enforce foreign keys");
   SIGNET_RETURN_IF_ERROR(sqlite::MigrateSchema(*db));
-  return std::unique_ptr<SqliteStore>(new SqliteStore(std::move(db), options));
+  return std::unique_ptr<SqliteStore>(new SqliteStore(std::move(db), path, options));
 }
 
 struct SqliteStore::Batch {
@@ -48,14 +51,19 @@ struct SqliteStore::Batch {
   Status status;  // of the commit; meaningful once done
 };
 
-SqliteStore::SqliteStore(std::unique_ptr<sqlite::Connection> db, const SqliteStoreOptions& options)
-    : max_batch_(options.max_batch < 1 ? 1 : options.max_batch), db_(std::move(db)) {}
+SqliteStore::SqliteStore(std::unique_ptr<sqlite::Connection> db, std::filesystem::path path,
+                         const SqliteStoreOptions& options)
+    : max_batch_(options.max_batch < 1 ? 1 : options.max_batch),
+      db_(std::move(db)),
+      path_(std::move(path)),
+      busy_timeout_(options.busy_timeout),
+      max_readers_(options.max_readers < 1 ? 1 : options.max_readers) {}
 
 SqliteStore::~SqliteStore() = default;
 
 Status SqliteStore::RunMember(const std::function<Status(StoreTransaction&)>& fn, bool* broken,
                               std::exception_ptr* thrown) {
-  SIGNET_RETURN_IF_ERROR(db_->Exec("SAVEPOINT member"));
+  SIGNET_RETURN_IF_ERROR(db_->Run("SAVEPOINT member"));
   sqlite::SqliteOperations ops(*db_);
   Status s;
   owner_.store(std::this_thread::get_id());
@@ -72,11 +80,11 @@ Status SqliteStore::RunMember(const std::function<Status(StoreTransaction&)>& fn
     if (s.ok()) s = InternalError("a failed write inside the transaction could not be undone");
   }
   if (s.ok()) {
-    s = db_->Exec("RELEASE member");
+    s = db_->Run("RELEASE member");
     if (s.ok()) return s;
   }
-  Status undo = db_->Exec("ROLLBACK TO member");
-  if (undo.ok()) undo = db_->Exec("RELEASE member");
+  Status undo = db_->Run("ROLLBACK TO member");
+  if (undo.ok()) undo = db_->Run("RELEASE member");
   if (!undo.ok()) *broken = true;
   return s;
 }
@@ -86,8 +94,65 @@ SqliteStoreStats SqliteStore::Stats() const {
   return SqliteStoreStats{.transactions = transactions_, .commits = commits_, .waiting = waiting_};
 }
 
+Result<std::unique_ptr<sqlite::Connection>> SqliteStore::AcquireReader() {
+  std::unique_lock<std::mutex> lock(readers_mu_);
+  reader_free_cv_.wait(lock, [&] { return !idle_readers_.empty() || open_readers_ < max_readers_; });
+  if (!idle_readers_.empty()) {
+    std::unique_ptr<sqlite::Connection> reader = std::move(idle_readers_.back());
+    idle_readers_.pop_back();
+    return reader;
+  }
+  ++open_readers_;
+  lock.unlock();
+  Result<std::unique_ptr<sqlite::Connection>> reader =
+      sqlite::Connection::Open(path_.string(), busy_timeout_);
+  Status ready = reader.ok() ? (*reader)->Exec("PRAGMA query_only = 1") : reader.status();
+  if (!ready.ok()) {
+    lock.lock();
+    --open_readers_;
+    reader_free_cv_.notify_one();
+    return ready;
+  }
+  return reader;
+}
+
+void SqliteStore::ReleaseReader(std::unique_ptr<sqlite::Connection> reader) {
+  std::lock_guard<std::mutex> lock(readers_mu_);
+  idle_readers_.push_back(std::move(reader));
+  reader_free_cv_.notify_one();
+}
+
+Status SqliteStore::InReadTransaction(const std::function<Status(StoreTransaction&)>& fn) {
+  if (owner_.load() == std::this_thread::get_id() || t_reading == this) {
+    return InternalError(
+        "the Store was called from inside its own transaction callback; use the "
+        "StoreTransaction the callback was given");
+  }
+  SIGNET_ASSIGN_OR_RETURN(std::unique_ptr<sqlite::Connection> reader, AcquireReader());
+  std::exception_ptr thrown;
+  Status s = reader->Run("BEGIN");
+  if (s.ok()) {
+    sqlite::SqliteOperations ops(*reader);
+    t_reading = this;
+    try {
+      s = fn(ops);
+    } catch (...) {
+      thrown = std::current_exception();
+      s = InternalError("the transaction callback threw an exception");
+    }
+    t_reading = nullptr;
+    // Ending a read-only transaction writes nothing: no fsync, whatever the outcome.
+    Status end = reader->Run(s.ok() ? "COMMIT" : "ROLLBACK");
+    if (s.ok()) s = end;
+  }
+  if (reader->InTransaction()) (void)reader->Exec("ROLLBACK");
+  ReleaseReader(std::move(reader));
+  if (thrown) std::rethrow_exception(thrown);
+  return s;
+}
+
 Status SqliteStore::InTransaction(const std::function<Status(StoreTransaction&)>& fn) {
-  if (owner_.load() == std::this_thread::get_id()) {
+  if (owner_.load() == std::this_thread::get_id() || t_reading == this) {
     return InternalError(
         "the Store was called from inside its own InTransaction callback; use the "
         "StoreTransaction the callback was given");
@@ -100,7 +165,7 @@ Status SqliteStore::InTransaction(const std::function<Status(StoreTransaction&)>
   if (batch_ == nullptr) {
     lock.unlock();
     // IMMEDIATE takes the write lock now, so no member fails half way on a lock upgrade.
-    Status begin = db_->Exec("BEGIN IMMEDIATE");
+    Status begin = db_->Run("BEGIN IMMEDIATE");
     lock.lock();
     if (!begin.ok()) {
       running_ = false;
@@ -130,8 +195,8 @@ Status SqliteStore::InTransaction(const std::function<Status(StoreTransaction&)>
     Status end = broken ? InternalError(
                               "a failed write in this commit could not be undone, so nothing in "
                               "it was committed; retry")
-                        : db_->Exec("COMMIT");
-    if (!end.ok() && db_->InTransaction()) (void)db_->Exec("ROLLBACK");
+                        : db_->Run("COMMIT");
+    if (!end.ok() && db_->InTransaction()) (void)db_->Run("ROLLBACK");
     lock.lock();
     if (end.ok()) ++commits_;
     batch->status = std::move(end);

@@ -4,8 +4,10 @@
 // process crash or power loss. Foreign keys are enforced. The schema is versioned; Open applies
 // pending migrations in one transaction and refuses a database written by a newer signet.
 //
-// Concurrency: one connection guarded by a mutex; transactions in this process run one at a time
-// (SQLite has a single writer anyway). Another process opening the same file waits up to the busy
+// Concurrency: writes go through one connection guarded by a mutex; write transactions in this
+// process run one at a time (SQLite has a single writer anyway). Read-only transactions
+// (InReadTransaction) run on a small pool of query-only connections, concurrently with each other
+// and with the writer, each on a WAL snapshot of committed state. Another process opening the same file waits up to the busy
 // timeout and then gets kUnavailable. For several signetd replicas, use the PostgreSQL store.
 //
 // Group commit: an fsync costs milliseconds, far more than a transaction's SQL, so transactions
@@ -27,6 +29,7 @@
 #include <memory>
 #include <mutex>
 #include <thread>
+#include <vector>
 
 #include "store/store.h"
 
@@ -41,6 +44,8 @@ struct SqliteStoreOptions {
   std::chrono::milliseconds busy_timeout{5000};
   // The most transactions one commit may carry (bounds the latency a batch adds).
   int max_batch = 32;
+  // The most query-only connections InReadTransaction opens (more readers wait for one).
+  int max_readers = 8;
 };
 
 // Counters for metrics and tests.
@@ -62,13 +67,18 @@ class SqliteStore final : public Store {
   SqliteStore& operator=(const SqliteStore&) = delete;
 
   Status InTransaction(const std::function<Status(StoreTransaction&)>& fn) override;
+  Status InReadTransaction(const std::function<Status(StoreTransaction&)>& fn) override;
 
   SqliteStoreStats Stats() const;
 
  private:
   struct Batch;
 
-  SqliteStore(std::unique_ptr<sqlite::Connection> db, const SqliteStoreOptions& options);
+  SqliteStore(std::unique_ptr<sqlite::Connection> db, std::filesystem::path path,
+              const SqliteStoreOptions& options);
+  // A query-only connection from the pool (opening one if the pool may grow), and its return.
+  Result<std::unique_ptr<sqlite::Connection>> AcquireReader();
+  void ReleaseReader(std::unique_ptr<sqlite::Connection> reader);
   // Runs `fn` under a savepoint of the open batch; sets `*broken` if its writes could not be
   // undone (the batch must then be rolled back as a whole).
   // `*thrown` receives an exception `fn` threw, for the caller to rethrow once the batch is done.
@@ -88,6 +98,14 @@ class SqliteStore final : public Store {
   // The thread running a callback, to refuse re-entry from it instead of deadlocking.
   std::atomic<std::thread::id> owner_{};
   std::unique_ptr<sqlite::Connection> db_;  // used only by the caller that set running_
+
+  const std::filesystem::path path_;
+  const std::chrono::milliseconds busy_timeout_;
+  const int max_readers_;
+  std::mutex readers_mu_;
+  std::condition_variable reader_free_cv_;
+  std::vector<std::unique_ptr<sqlite::Connection>> idle_readers_;  // guarded by readers_mu_
+  int open_readers_ = 0;                                           // guarded by readers_mu_
 };
 
 }  // namespace signet::store

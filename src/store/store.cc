@@ -16,31 +16,46 @@ Result<T> Store::RunOne(Op op) {
   return std::move(*out);
 }
 
+template <typename T, typename Op>
+Result<T> Store::RunRead(Op op) {
+  std::optional<Result<T>> out;
+  Status s = InReadTransaction([&](StoreTransaction& tx) -> Status {
+    out.emplace(op(tx));
+    return out->ok() ? Status::Ok() : out->status();
+  });
+  if (!s.ok()) return s;
+  return std::move(*out);
+}
+
+Status Store::InReadTransaction(const std::function<Status(StoreTransaction&)>& fn) {
+  return InTransaction(fn);
+}
+
 Status Store::PutProfile(const SigningProfileRecord& record) {
   return InTransaction([&](StoreTransaction& tx) { return tx.PutProfile(record); });
 }
 
 Result<SigningProfileRecord> Store::GetProfile(std::string_view account, std::string_view name) {
-  return RunOne<SigningProfileRecord>(
+  return RunRead<SigningProfileRecord>(
       [&](StoreTransaction& tx) { return tx.GetProfile(account, name); });
 }
 
 Result<SigningProfileRecord> Store::GetProfileVersion(std::string_view account,
                                                       std::string_view name,
                                                       std::string_view version) {
-  return RunOne<SigningProfileRecord>(
+  return RunRead<SigningProfileRecord>(
       [&](StoreTransaction& tx) { return tx.GetProfileVersion(account, name, version); });
 }
 
 Result<SigningProfileRecord> Store::GetProfileByVersionArn(std::string_view version_arn) {
-  return RunOne<SigningProfileRecord>(
+  return RunRead<SigningProfileRecord>(
       [&](StoreTransaction& tx) { return tx.GetProfileByVersionArn(version_arn); });
 }
 
 Result<Page<SigningProfileRecord>> Store::ListProfiles(std::string_view account,
                                                        const SigningProfileFilter& filter,
                                                        const PageRequest& page) {
-  return RunOne<Page<SigningProfileRecord>>(
+  return RunRead<Page<SigningProfileRecord>>(
       [&](StoreTransaction& tx) { return tx.ListProfiles(account, filter, page); });
 }
 
@@ -59,13 +74,13 @@ Result<SigningProfileRecord> Store::RevokeProfileVersion(std::string_view accoun
 
 Result<bool> Store::IsProfileVersionRevokedAt(std::string_view version_arn,
                                               Timestamp signing_time) {
-  return RunOne<bool>([&](StoreTransaction& tx) {
+  return RunRead<bool>([&](StoreTransaction& tx) {
     return tx.IsProfileVersionRevokedAt(version_arn, signing_time);
   });
 }
 
 Result<std::vector<SigningProfileRecord>> Store::ListRevokedProfileVersions() {
-  return RunOne<std::vector<SigningProfileRecord>>(
+  return RunRead<std::vector<SigningProfileRecord>>(
       [&](StoreTransaction& tx) { return tx.ListRevokedProfileVersions(); });
 }
 
@@ -78,7 +93,7 @@ Status Store::UntagResource(std::string_view resource_arn, const std::vector<std
 }
 
 Result<TagMap> Store::ListTagsForResource(std::string_view resource_arn) {
-  return RunOne<TagMap>([&](StoreTransaction& tx) { return tx.ListTagsForResource(resource_arn); });
+  return RunRead<TagMap>([&](StoreTransaction& tx) { return tx.ListTagsForResource(resource_arn); });
 }
 
 Result<std::string> Store::AddProfilePermission(std::string_view account, std::string_view name,
@@ -100,7 +115,7 @@ Result<std::string> Store::RemoveProfilePermission(std::string_view account, std
 Result<ProfilePermissions> Store::ListProfilePermissions(std::string_view account,
                                                          std::string_view name,
                                                          const PageRequest& page) {
-  return RunOne<ProfilePermissions>(
+  return RunRead<ProfilePermissions>(
       [&](StoreTransaction& tx) { return tx.ListProfilePermissions(account, name, page); });
 }
 
@@ -109,12 +124,12 @@ Result<SigningJobRecord> Store::CreateJob(const SigningJobRecord& job) {
 }
 
 Result<SigningJobRecord> Store::GetJob(std::string_view job_id) {
-  return RunOne<SigningJobRecord>([&](StoreTransaction& tx) { return tx.GetJob(job_id); });
+  return RunRead<SigningJobRecord>([&](StoreTransaction& tx) { return tx.GetJob(job_id); });
 }
 
 Result<SigningJobRecord> Store::FindJobByClientRequestToken(std::string_view job_invoker,
                                                             std::string_view token) {
-  return RunOne<SigningJobRecord>(
+  return RunRead<SigningJobRecord>(
       [&](StoreTransaction& tx) { return tx.FindJobByClientRequestToken(job_invoker, token); });
 }
 
@@ -126,7 +141,7 @@ Result<SigningJobRecord> Store::CompleteJob(std::string_view job_id,
 
 Result<Page<SigningJobRecord>> Store::ListJobs(const SigningJobFilter& filter,
                                                const PageRequest& page) {
-  return RunOne<Page<SigningJobRecord>>(
+  return RunRead<Page<SigningJobRecord>>(
       [&](StoreTransaction& tx) { return tx.ListJobs(filter, page); });
 }
 
@@ -137,7 +152,7 @@ Result<SigningJobRecord> Store::RevokeJob(std::string_view job_id,
 }
 
 Result<bool> Store::IsJobRevoked(std::string_view job_id) {
-  return RunOne<bool>([&](StoreTransaction& tx) { return tx.IsJobRevoked(job_id); });
+  return RunRead<bool>([&](StoreTransaction& tx) { return tx.IsJobRevoked(job_id); });
 }
 
 Status Store::AppendUsage(const UsageRecord& usage) {
@@ -145,11 +160,11 @@ Status Store::AppendUsage(const UsageRecord& usage) {
 }
 
 Result<std::vector<UsageTotal>> Store::SumUsage(const UsageQuery& query) {
-  return RunOne<std::vector<UsageTotal>>([&](StoreTransaction& tx) { return tx.SumUsage(query); });
+  return RunRead<std::vector<UsageTotal>>([&](StoreTransaction& tx) { return tx.SumUsage(query); });
 }
 
 Result<Page<UsageRecord>> Store::ListUsage(const UsageQuery& query, const PageRequest& page) {
-  return RunOne<Page<UsageRecord>>([&](StoreTransaction& tx) { return tx.ListUsage(query, page); });
+  return RunRead<Page<UsageRecord>>([&](StoreTransaction& tx) { return tx.ListUsage(query, page); });
 }
 
 }  // namespace signet::store

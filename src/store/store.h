@@ -31,6 +31,13 @@ class Store : public StoreOperations {
   // do slow work (network, large I/O); sign before or after, not inside.
   virtual Status InTransaction(const std::function<Status(StoreTransaction&)>& fn) = 0;
 
+  // Runs `fn` in a read-only transaction: it sees one consistent snapshot of committed state,
+  // including every write whose InTransaction has returned; a write inside it fails. Reads do
+  // not queue behind writers or their commits where the implementation allows (SQLite: WAL
+  // readers), so lookups on the signing path stay off the group-commit path. The same rules as
+  // InTransaction apply to `fn`. The default runs it as an ordinary transaction.
+  virtual Status InReadTransaction(const std::function<Status(StoreTransaction&)>& fn);
+
   // StoreOperations, each in its own InTransaction (store.cc), for every implementation.
   Status PutProfile(const SigningProfileRecord& record) final;
   Result<SigningProfileRecord> GetProfile(std::string_view account, std::string_view name) final;
@@ -77,6 +84,9 @@ class Store : public StoreOperations {
   // Runs one operation in its own transaction and returns its result.
   template <typename T, typename Op>
   Result<T> RunOne(Op op);
+  // The same for an operation that only reads, in InReadTransaction.
+  template <typename T, typename Op>
+  Result<T> RunRead(Op op);
 };
 
 }  // namespace signet::store

@@ -209,6 +209,67 @@ TEST_F(StoreTest, CallingTheStoreFromItsOwnCallbackIsRefusedNotDeadlocked) {
   EXPECT_TRUE(store_->GetProfile(kAcct, "prof").ok());
 }
 
+// Reads run on query-only connections, beside the writer: an open write transaction neither
+// blocks them nor shows them its uncommitted writes; once it commits, the next read sees them.
+TEST_F(StoreTest, ReadsRunBesideAnOpenWriteAndSeeOnlyCommittedState) {
+  SigningProfileRecord p = Put(MakeProfile(kAcct, "prof", "VERSION0001"));
+  std::promise<void> written, read_done;
+  std::future<void> read_done_future = read_done.get_future();
+  std::thread writer([&] {
+    Status s = store_->InTransaction([&](StoreTransaction& tx) -> Status {
+      SIGNET_RETURN_IF_ERROR(tx.CreateJob(MakeJob(JobId(1), p)).status());
+      written.set_value();
+      // Hold the write transaction open until the reader has finished.
+      read_done_future.wait();
+      return Status::Ok();
+    });
+    EXPECT_TRUE(s.ok()) << s.ToString();
+  });
+  written.get_future().wait();
+  EXPECT_EQ(store_->GetJob(JobId(1)).status().code(), ErrorCode::kNotFound);
+  EXPECT_EQ(store_->GetProfile(kAcct, "prof")->version, "VERSION0001");
+  read_done.set_value();
+  writer.join();
+  EXPECT_TRUE(store_->GetJob(JobId(1)).ok());
+}
+
+TEST_F(StoreTest, AWriteInsideAReadTransactionFailsAndChangesNothing) {
+  SigningProfileRecord p = Put(MakeProfile(kAcct, "prof", "VERSION0001"));
+  Status s = store_->InReadTransaction(
+      [&](StoreTransaction& tx) -> Status { return tx.CreateJob(MakeJob(JobId(1), p)).status(); });
+  EXPECT_FALSE(s.ok());
+  EXPECT_EQ(store_->GetJob(JobId(1)).status().code(), ErrorCode::kNotFound);
+  // Re-entry from a read callback is refused like re-entry from a write callback.
+  s = store_->InReadTransaction(
+      [&](StoreTransaction&) -> Status { return store_->GetProfile(kAcct, "prof").status(); });
+  EXPECT_EQ(s.code(), ErrorCode::kInternal);
+  s = store_->InReadTransaction([&](StoreTransaction&) -> Status {
+    return store_->CreateJob(MakeJob(JobId(2), p)).status();
+  });
+  EXPECT_EQ(s.code(), ErrorCode::kInternal);
+  EXPECT_EQ(store_->GetJob(JobId(2)).status().code(), ErrorCode::kNotFound);
+}
+
+TEST_F(StoreTest, ManyConcurrentReadersShareTheBoundedPool) {
+  SigningProfileRecord p = Put(MakeProfile(kAcct, "prof", "VERSION0001"));
+  std::vector<std::thread> threads;
+  std::atomic<int> ok{0};
+  for (int t = 0; t < 16; ++t) {  // twice the default pool
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 25; ++i) {
+        if (t % 4 == 0) {
+          Create(MakeJob(JobId(1000 + t * 100 + i), p));
+        } else if (store_->GetProfile(kAcct, "prof").ok()) {
+          ++ok;
+        }
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(ok.load(), 12 * 25);
+  EXPECT_EQ(RawQuery(db_path(), "SELECT COUNT(*) FROM signing_jobs"), "100");
+}
+
 TEST_F(StoreTest, FourConcurrentWritersLoseNothing) {
   SigningProfileRecord p = Put(MakeProfile(kAcct, "prof", "VERSION0001"));
   constexpr int kThreads = 4;
