@@ -27,9 +27,9 @@ inline constexpr std::string_view kEnvironmentHeader = "x-signet-environment";
 
 // What the command line says; empty members fall back as described above.
 struct ConnectionFlags {
-  std::string endpoint;
-  std::string aws_profile;
-  std::string environment;
+  std::string endpoint{};
+  std::string aws_profile{};
+  std::string environment{};
 };
 
 struct AwsConnection {
