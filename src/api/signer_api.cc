@@ -6,7 +6,6 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <system_error>
 #include <utility>
 #include <vector>
 
@@ -232,9 +231,7 @@ ApiResponse SignerApi::Handle(const ApiRequest& request) {
   }
 
   const Operation& operation = *route.operation;
-  std::error_code no_temp;  // then "" (the working directory)
-  Call call{service_, req, std::move(route.path),
-            work_dir_.empty() ? std::filesystem::temp_directory_path(no_temp) : work_dir_};
+  Call call{service_, req, std::move(route.path), work_dir_};
   try {
     if (operation.raw_handler != nullptr) {
       Result<ApiResponse> response = operation.raw_handler(call);

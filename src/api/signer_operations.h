@@ -22,7 +22,8 @@ struct Call {
   signer::SignerService& service;
   const ApiRequest& request;
   std::vector<std::string> path;  // the URI's parameters, decoded, in URI order
-  std::filesystem::path work_dir{};  // where responses too large for memory are written
+  // Where responses too large for memory are written; empty: the system's temporary directory.
+  std::filesystem::path work_dir{};
 };
 
 // Profiles.

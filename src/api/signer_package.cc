@@ -40,8 +40,10 @@ Result<ApiResponse> SignPackage(const Call& call) {
   }
 
   std::error_code ec;
-  std::filesystem::create_directories(call.work_dir, ec);
-  const std::filesystem::path temp = call.work_dir / ("signed-" + NewUuidV4() + ".zip");
+  const std::filesystem::path dir =
+      call.work_dir.empty() ? std::filesystem::temp_directory_path(ec) : call.work_dir;
+  std::filesystem::create_directories(dir, ec);
+  const std::filesystem::path temp = dir / ("signed-" + NewUuidV4() + ".zip");
   SIGNET_ASSIGN_OR_RETURN(std::unique_ptr<zipsig::ByteSink> out,
                           zipsig::ByteSink::CreateFile(temp));
   std::unique_ptr<zipsig::ByteSource> package = zipsig::ByteSource::FromMemory(request.body);
