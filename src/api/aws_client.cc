@@ -1,10 +1,17 @@
 #include "api/aws_client.h"
 
+#include <fcntl.h>
 #include <httplib.h>
 #include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
 
 #include "api/sigv4.h"
+#include "core/encoding.h"
 #include "core/file.h"
+#include "crypto/digest.h"
 
 namespace signet::api {
 
@@ -13,7 +20,35 @@ struct AwsClient::Impl {
   std::string host_header;
   AwsCredentials credentials;
   const Clock* clock;
+  std::vector<std::pair<std::string, std::string>> extra_headers;
+
+  // The signed headers of a request (Host, the extra headers, the session token).
+  void Sign(HttpRequestView& request, std::string_view service,
+            std::optional<std::string> payload_hash) const {
+    request.headers.emplace_back("host", host_header);
+    for (const auto& header : extra_headers) request.headers.push_back(header);
+    if (!credentials.session_token.empty()) {
+      request.headers.emplace_back("x-amz-security-token", credentials.session_token);
+    }
+    SignSigV4(request, credentials.access_key_id, credentials.secret_access_key,
+              credentials.region, service, clock->Now(), std::move(payload_hash));
+  }
 };
+
+namespace {
+
+// An open file descriptor, closed with its owner.
+struct Fd {
+  int fd = -1;
+  explicit Fd(int f) : fd(f) {}
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+  ~Fd() {
+    if (fd >= 0) ::close(fd);
+  }
+};
+
+}  // namespace
 
 AwsClient::AwsClient(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 AwsClient::~AwsClient() = default;
@@ -57,10 +92,8 @@ Result<AwsResponse> AwsClient::Send(std::string_view method, std::string_view ra
   request.raw_path = std::string(raw_path);
   request.raw_query = std::string(raw_query);
   request.body = body;
-  request.headers.emplace_back("host", impl_->host_header);
   if (!body.empty()) request.headers.emplace_back("content-type", std::string(content_type));
-  SignSigV4(request, impl_->credentials.access_key_id, impl_->credentials.secret_access_key,
-            impl_->credentials.region, service, impl_->clock->Now());
+  impl_->Sign(request, service, std::nullopt);
 
   httplib::Request req;
   req.method = request.method;
@@ -82,37 +115,117 @@ Result<AwsResponse> AwsClient::Send(std::string_view method, std::string_view ra
   return out;
 }
 
-Result<AwsCredentials> ReadSharedCredentials(const std::string& path, std::string_view profile) {
-  SIGNET_ASSIGN_OR_RETURN(std::string text, ReadSmallFile(path, 1024 * 1024, "a credentials file"));
-  AwsCredentials out;
-  bool in_profile = false;
+void AwsClient::SetHeader(std::string name, std::string value) {
+  impl_->extra_headers.emplace_back(std::move(name), std::move(value));
+}
+
+Result<AwsResponse> AwsClient::SendFile(std::string_view method, std::string_view raw_path,
+                                        std::string_view raw_query, std::string_view service,
+                                        std::string_view content_type,
+                                        const AwsFileTransfer& transfer) {
+  const std::string file = transfer.body_file.string();
+  auto fd = std::make_shared<Fd>(::open(file.c_str(), O_RDONLY | O_CLOEXEC));
+  struct stat st {};
+  if (fd->fd < 0) return NotFoundError("cannot open " + file);
+  if (::fstat(fd->fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    return InvalidArgumentError(file + " is not a regular file");
+  }
+  const auto total = static_cast<uint64_t>(st.st_size);
+  crypto::Digest sha256(crypto::HashAlgorithm::kSha256);
+  std::string buffer(1 << 20, '\0');
+  for (uint64_t at = 0; at < total;) {
+    const ssize_t got = ::pread(fd->fd, buffer.data(), std::min<uint64_t>(buffer.size(), total - at),
+                                static_cast<off_t>(at));
+    if (got <= 0) return UnavailableError("cannot read " + file);
+    sha256.Update(std::string_view(buffer.data(), static_cast<size_t>(got)));
+    at += static_cast<uint64_t>(got);
+  }
+
+  HttpRequestView request;
+  request.method = std::string(method);
+  request.raw_path = std::string(raw_path);
+  request.raw_query = std::string(raw_query);
+  request.headers.emplace_back("content-type", std::string(content_type));
+  impl_->Sign(request, service, HexEncode(sha256.Finish()));
+
+  httplib::Request req;
+  req.method = request.method;
+  req.path = request.raw_path + (request.raw_query.empty() ? "" : "?" + request.raw_query);
+  for (const auto& [name, value] : request.headers) {
+    if (strcasecmp(name.c_str(), "host") != 0) req.headers.emplace(name, value);
+  }
+  // The file is sent as it was hashed; one that changes meanwhile fails the signature check.
+  req.content_length_ = static_cast<size_t>(total);
+  req.content_provider_ = [fd, total, &transfer](size_t offset, size_t length,
+                                                 httplib::DataSink& sink) {
+    char chunk[1 << 16];
+    const size_t n = std::min(length, sizeof(chunk));
+    const ssize_t got = ::pread(fd->fd, chunk, n, static_cast<off_t>(offset));
+    if (got <= 0) return false;
+    if (!sink.write(chunk, static_cast<size_t>(got))) return false;
+    if (transfer.on_progress) transfer.on_progress(offset + static_cast<size_t>(got), total);
+    return true;
+  };
+  AwsResponse out;
+  bool streaming = false;
+  req.response_handler = [&](const httplib::Response& res) {
+    streaming = transfer.on_body && res.status >= 200 && res.status < 300;
+    return true;
+  };
+  req.content_receiver = [&](const char* data, size_t n, uint64_t, uint64_t) {
+    if (streaming) return transfer.on_body(std::string_view(data, n));
+    out.body.append(data, n);
+    return true;
+  };
+  httplib::Response res;
+  httplib::Error error = httplib::Error::Success;
+  if (!impl_->http->send(req, res, error)) {
+    return UnavailableError("cannot reach " + impl_->host_header + ": " +
+                            httplib::to_string(error));
+  }
+  out.status = res.status;
+  for (const auto& [name, value] : res.headers) out.headers.emplace_back(name, value);
+  return out;
+}
+
+Result<std::map<std::string, std::string>> ReadAwsIniSection(const std::string& path,
+                                                             std::string_view section) {
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) return NotFoundError(path + " does not exist");
+  SIGNET_ASSIGN_OR_RETURN(std::string text, ReadSmallFile(path, 1024 * 1024, "an AWS shared file"));
+  auto trim = [](std::string_view v) {
+    const size_t a = v.find_first_not_of(" \t\r");
+    const size_t b = v.find_last_not_of(" \t\r");
+    return a == std::string_view::npos ? std::string() : std::string(v.substr(a, b - a + 1));
+  };
+  std::map<std::string, std::string> out;
+  bool in_section = false;
   size_t pos = 0;
   while (pos < text.size()) {
     size_t end = text.find('\n', pos);
     if (end == std::string::npos) end = text.size();
-    std::string line = text.substr(pos, end - pos);
+    const std::string line = trim(std::string_view(text).substr(pos, end - pos));
     pos = end + 1;
-    while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
     if (line.empty() || line[0] == '#' || line[0] == ';') continue;
     if (line.front() == '[') {
-      in_profile = line == "[" + std::string(profile) + "]";
+      in_section = line.back() == ']' && trim(line.substr(1, line.size() - 2)) == section;
       continue;
     }
-    if (!in_profile) continue;
     const size_t eq = line.find('=');
-    if (eq == std::string::npos) continue;
-    auto trim = [](std::string s) {
-      const size_t a = s.find_first_not_of(" \t");
-      const size_t b = s.find_last_not_of(" \t");
-      return a == std::string::npos ? std::string() : s.substr(a, b - a + 1);
-    };
-    const std::string key = trim(line.substr(0, eq));
-    std::string value = trim(line.substr(eq + 1));
-    if (key == "aws_access_key_id") out.access_key_id = value;
-    if (key == "aws_secret_access_key") out.secret_access_key = SecretBytes(value);
-    SecureWipe(value);
+    if (!in_section || eq == std::string::npos) continue;
+    out[trim(line.substr(0, eq))] = trim(line.substr(eq + 1));
   }
   SecureWipe(text);
+  return out;
+}
+
+Result<AwsCredentials> ReadSharedCredentials(const std::string& path, std::string_view profile) {
+  SIGNET_ASSIGN_OR_RETURN(auto values, ReadAwsIniSection(path, profile));
+  AwsCredentials out;
+  out.access_key_id = values["aws_access_key_id"];
+  out.secret_access_key = SecretBytes(values["aws_secret_access_key"]);
+  out.session_token = values["aws_session_token"];
+  for (auto& [key, value] : values) SecureWipe(value);
   if (out.access_key_id.empty() || out.secret_access_key.empty()) {
     return NotFoundError("profile '" + std::string(profile) + "' has no keys in " + path);
   }

@@ -48,6 +48,8 @@ struct ApiResponse {
     std::filesystem::path path;
     uint64_t offset = 0;
     uint64_t length = 0;
+    // A temporary file of this response alone: unlinked as soon as it is opened for sending.
+    bool remove_when_opened = false;
   };
   std::optional<FileBody> file_body;
 

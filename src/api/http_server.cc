@@ -26,6 +26,7 @@ void WriteResponse(const ApiResponse& api, httplib::Response& res) {
     auto file = std::make_shared<FileBody>();
     file->fd = ::open(api.file_body->path.c_str(), O_RDONLY | O_CLOEXEC);
     file->offset = api.file_body->offset;
+    if (api.file_body->remove_when_opened) ::unlink(api.file_body->path.c_str());
     if (file->fd < 0) {
       res.status = 500;
       res.set_content("{\"message\":\"cannot read the object\"}", "application/json");

@@ -19,6 +19,7 @@ namespace {
 using operations::Call;
 using operations::Json;
 using Handler = Result<Json> (*)(const Call&);
+using RawHandler = Result<ApiResponse> (*)(const Call&);
 
 // Which exceptions an operation's model lists for client errors.
 enum class ErrorModel {
@@ -31,6 +32,7 @@ struct Operation {
   std::string_view name;
   Handler handler = nullptr;
   ErrorModel errors = ErrorModel::kSigner;
+  RawHandler raw_handler = nullptr;  // instead of `handler`: answers a whole response
 };
 
 #define SIGNET_OPERATION(name, errors) \
@@ -99,6 +101,13 @@ Route Resolve(std::string_view method, const std::vector<std::string>& s) {
     if (n == 2 && s[1] == "with-payload") {
       return Match(method,
                    {{"POST", SIGNET_OPERATION(SignPayload, kSigner)},
+                    {"GET", SIGNET_OPERATION(DescribeSigningJob, kSigner)}},
+                   {s[1]});
+    }
+    if (n == 2 && s[1] == "package") {
+      return Match(method,
+                   {{"POST", Operation{"SignPackage", nullptr, ErrorModel::kSigner,
+                                       &operations::SignPackage}},
                     {"GET", SIGNET_OPERATION(DescribeSigningJob, kSigner)}},
                    {s[1]});
     }
@@ -222,8 +231,13 @@ ApiResponse SignerApi::Handle(const ApiRequest& request) {
   }
 
   const Operation& operation = *route.operation;
-  Call call{service_, req, std::move(route.path)};
+  Call call{service_, req, std::move(route.path), work_dir_};
   try {
+    if (operation.raw_handler != nullptr) {
+      Result<ApiResponse> response = operation.raw_handler(call);
+      if (!response.ok()) return JsonErrorResponse(ErrorFor(operation, response.status()));
+      return std::move(response).value();
+    }
     Result<Json> result = operation.handler(call);
     if (!result.ok()) return JsonErrorResponse(ErrorFor(operation, result.status()));
     return JsonResponse(*result);

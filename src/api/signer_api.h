@@ -10,8 +10,17 @@
 // ResourceNotFoundException/AccessDeniedException/ConflictException. An unknown path is 404
 // UnknownOperationException, a known path with the wrong method 405 MethodNotAllowedException.
 //
+// One route is signet's own, not AWS's: POST /signing-jobs/package?profileName=N[&profileOwner=A]
+// [&packageName=F] signs the ZIP package in the body as a job of profile N (as StartSigningJob
+// would) and answers with the signed ZIP (application/zip) and the job in headers
+// x-signet-job-id, x-signet-job-arn, x-signet-job-owner, x-signet-profile-version-arn,
+// x-signet-signature-expires-at; errors are JSON, as for every other operation.
+//
 // Thread-safe as the SignerService is; holds no state of its own.
 #pragma once
+
+#include <filesystem>
+#include <utility>
 
 #include "api/http_message.h"
 #include "signer/signer_service.h"
@@ -20,14 +29,18 @@ namespace signet::api {
 
 class SignerApi {
  public:
-  // `service` must outlive this object.
-  explicit SignerApi(signer::SignerService& service) : service_(service) {}
+  // `service` must outlive this object. Signed packages (POST /signing-jobs/package) are written
+  // to temporary files in `work_dir` (empty: the system's temporary directory) while they are
+  // sent back.
+  explicit SignerApi(signer::SignerService& service, std::filesystem::path work_dir = {})
+      : service_(service), work_dir_(std::move(work_dir)) {}
 
   // Never throws; every failure is an AWS-shaped error response.
   ApiResponse Handle(const ApiRequest& request);
 
  private:
   signer::SignerService& service_;
+  std::filesystem::path work_dir_;
 };
 
 }  // namespace signet::api

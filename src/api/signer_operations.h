@@ -5,6 +5,7 @@
 // AWS exceptions.
 #pragma once
 
+#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -21,6 +22,8 @@ struct Call {
   signer::SignerService& service;
   const ApiRequest& request;
   std::vector<std::string> path;  // the URI's parameters, decoded, in URI order
+  // Where responses too large for memory are written; empty: the system's temporary directory.
+  std::filesystem::path work_dir{};
 };
 
 // Profiles.
@@ -44,6 +47,8 @@ Result<Json> DescribeSigningJob(const Call& call);
 Result<Json> ListSigningJobs(const Call& call);
 Result<Json> RevokeSignature(const Call& call);
 Result<Json> GetRevocationStatus(const Call& call);
+// signet's own: the ZIP in the body, signed as a job; the response body is the signed ZIP.
+Result<ApiResponse> SignPackage(const Call& call);
 // Platforms.
 Result<Json> GetSigningPlatform(const Call& call);
 Result<Json> ListSigningPlatforms(const Call& call);

@@ -170,7 +170,10 @@ Result<std::unique_ptr<Signetd>> Signetd::Open(const SignetdConfig& config) {
   parts->signer = std::make_unique<signer::SignerService>(*parts->store, parts->buckets.get(),
                                                           *parts->keys, *parts->ca, signer_options);
   SIGNET_RETURN_IF_ERROR(parts->signer->Start());
-  parts->signer_api = std::make_unique<SignerApi>(*parts->signer);
+  // Signed packages on their way out (POST /signing-jobs/package); a crash may leave some.
+  std::error_code ec;
+  fs::remove_all(dir / "tmp", ec);
+  parts->signer_api = std::make_unique<SignerApi>(*parts->signer, dir / "tmp");
   parts->s3_api = std::make_unique<S3Api>(*parts->buckets, *config.clock);
 
   std::unique_ptr<Signetd> daemon(new Signetd(config, std::move(parts), first_start));

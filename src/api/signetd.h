@@ -7,6 +7,7 @@
 //   buckets/            the embedded S3 buckets
 //   access-keys.json    accepted access keys (0600); first start adds one admin key
 //   credentials, config the admin key and region as AWS shared files (0600), written once
+//   tmp/                signed packages being sent back (emptied at start)
 //
 // Every request but GET /healthz is SigV4-verified and routed by its credential scope's
 // service: "signer" (control plane and /revocations) or "s3". Thread-safe.

@@ -332,10 +332,12 @@ SigV4Result VerifySigV4(const HttpRequestView& request, const SecretLookup& secr
 
 void SignSigV4(HttpRequestView& request, std::string_view access_key_id,
                const SecretBytes& secret_access_key, std::string_view region,
-               std::string_view service, Timestamp now) {
+               std::string_view service, Timestamp now,
+               std::optional<std::string> payload_sha256_hex) {
   const std::string amz_date = FormatAmzDate(now);
   const std::string date = amz_date.substr(0, 8);
-  const std::string payload_hash = HexEncode(crypto::Sha256(request.body));
+  const std::string payload_hash =
+      payload_sha256_hex ? std::move(*payload_sha256_hex) : HexEncode(crypto::Sha256(request.body));
   request.headers.emplace_back("x-amz-date", amz_date);
   request.headers.emplace_back("x-amz-content-sha256", payload_hash);
   std::vector<std::string> names;

@@ -66,10 +66,12 @@ SigV4Result VerifySigV4(const HttpRequestView& request, const SecretLookup& secr
                         Timestamp now, const SigV4VerifierOptions& options = {});
 
 // Adds x-amz-date, x-amz-content-sha256 and Authorization headers to `request` (which must
-// already carry a Host header), signing every header it has.
+// already carry a Host header), signing every header it has. The payload hash is
+// `payload_sha256_hex` when given (a body streamed from elsewhere), else SHA-256 of request.body.
 void SignSigV4(HttpRequestView& request, std::string_view access_key_id,
                const SecretBytes& secret_access_key, std::string_view region,
-               std::string_view service, Timestamp now);
+               std::string_view service, Timestamp now,
+               std::optional<std::string> payload_sha256_hex = std::nullopt);
 
 // Exposed for tests (AWS's published examples): the pieces of the algorithm.
 std::string UriEncode(std::string_view s, bool encode_slash);

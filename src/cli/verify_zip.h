@@ -5,12 +5,19 @@
 // `signingAuthority` stores, so signet's own envelopes and plain Notation ones verify), with
 // trusted identity "*". The signer attributes signet writes (profile version, job) are processed
 // critical attributes; --allowed-profile-version restricts which profile versions are accepted.
+//
+// Revocation is checked online when an endpoint is given (--endpoint; SIGNET_ENDPOINT is not
+// consulted, so verification stays offline unless asked): signetd's GetRevocationStatus, with
+// credentials resolved as for every signet command (cli/aws_connection.h). An answer that
+// cannot be had fails the check ("could not complete"); it never passes. Without an endpoint
+// the revocation check is reported as skipped.
 #pragma once
 
 #include <iosfwd>
 #include <string>
 #include <vector>
 
+#include "cli/aws_connection.h"
 #include "core/time.h"
 
 namespace signet::cli {
@@ -21,6 +28,8 @@ struct VerifyZipOptions {
   std::vector<std::string> allowed_profile_versions;  // empty: any profile version
   bool json = false;
   const Clock* clock = nullptr;  // nullptr: the system clock
+  ConnectionFlags connection;    // connection.endpoint empty: offline
+  EnvLookup env;                 // empty: the process environment
 };
 
 // Exit codes of `signet verify …`.

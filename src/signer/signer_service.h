@@ -38,6 +38,7 @@
 #include "signer/platform.h"
 #include "store/bucket_store.h"
 #include "store/store.h"
+#include "zipsig/byte_source.h"
 
 namespace signet::signer {
 
@@ -97,6 +98,17 @@ struct StartSigningJobRequest {
   store::S3Destination destination;
   std::string client_request_token;
 };
+
+// A package sent with the request (`signet sign zip`), signed as a job of a ZIP profile.
+struct SignPackageRequest {
+  ProfileLookup profile;
+  std::string package_name;  // the client's name for it (e.g. "function.zip"); may be empty
+};
+// How a SignPackage job describes its source and destination: no bucket holds either, and these
+// names can never be bucket names, so `aws signer describe-signing-job` shows where it came from.
+inline constexpr std::string_view kUploadSourceBucket = "(request body)";
+inline constexpr std::string_view kUploadDestinationBucket = "(response body)";
+inline constexpr std::string_view kDefaultPackageName = "package.zip";
 
 struct RevocationStatusRequest {
   Timestamp signature_timestamp;
@@ -166,6 +178,15 @@ class SignerService {
   Result<store::SigningJobRecord> StartSigningJob(const Caller& caller,
                                                   const StartSigningJobRequest& request);
 
+  // Signs `package` synchronously as a job of a ZIP profile (authorised as StartSigningJob) and
+  // streams the signed archive to `out`; the Succeeded job and its usage record are written in
+  // one transaction before this returns. The caller Close()s `out` on success only; on error
+  // `out` may hold a partial archive. A malformed, empty, oversized or already signed package is
+  // InvalidArgument with a message saying which; nothing is recorded or metered then.
+  Result<store::SigningJobRecord> SignPackage(const Caller& caller,
+                                              const SignPackageRequest& request,
+                                              zipsig::ByteSource& package, zipsig::ByteSink& out);
+
   // --- Jobs and revocation ---
   Result<store::SigningJobRecord> DescribeSigningJob(const Caller& caller,
                                                      std::string_view job_id);
@@ -204,6 +225,12 @@ class SignerService {
   Result<std::string> TaggableProfileArn(const Caller& caller, std::string_view resource_arn);
   // Runs one StartSigningJob job to completion (on a worker thread).
   void RunSigningJob(const std::string& job_id);
+  // Signs `package` as `job` of `profile` at `now` into `out` (not closed); `what` names the
+  // package in errors. Returns the signature's expiry. Shared by both ways of signing a ZIP.
+  Result<Timestamp> SignPackageBytes(const store::SigningJobRecord& job,
+                                     const store::SigningProfileRecord& profile, Timestamp now,
+                                     std::string_view what, zipsig::ByteSource& package,
+                                     zipsig::ByteSink& out);
   Result<store::S3Object> SignPackageObject(const store::SigningJobRecord& job,
                                             const store::SigningProfileRecord& profile,
                                             Timestamp* expiry);

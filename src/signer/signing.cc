@@ -1,5 +1,5 @@
-// SignerService's signing operations: SignPayload (synchronous) and StartSigningJob (recorded
-// here, completed by a SigningJobRunner worker through RunSigningJob).
+// SignerService's signing operations: SignPayload and SignPackage (synchronous), and
+// StartSigningJob (recorded here, completed by a SigningJobRunner worker through RunSigningJob).
 #include <chrono>
 #include <utility>
 
@@ -232,14 +232,79 @@ void SignerService::RunSigningJob(const std::string& job_id) {
   (void)store_.CompleteJob(job_id, completion);
 }
 
-Result<store::S3Object> SignerService::SignPackageObject(const SigningJobRecord& job,
-                                                         const SigningProfileRecord& profile,
-                                                         Timestamp* expiry) {
+Result<SigningJobRecord> SignerService::SignPackage(const Caller& caller,
+                                                    const SignPackageRequest& request,
+                                                    zipsig::ByteSource& package,
+                                                    zipsig::ByteSink& out) {
+  SIGNET_ASSIGN_OR_RETURN(SigningProfileRecord profile,
+                          ResolveProfile(caller, request.profile, kActionStartSigningJob));
+  const SigningPlatform* platform = FindSigningPlatform(profile.platform_id);
+  if (platform == nullptr || platform->kind != PlatformKind::kZipPackage) {
+    return InvalidArgumentError("signing profile " + profile.name + " is for platform " +
+                                profile.platform_id + "; only " + std::string(kLambdaPlatformId) +
+                                " profiles sign ZIP packages");
+  }
   const Timestamp now = options_.clock->Now();
+  SigningJobRecord job = NewJob(caller, profile, *platform, now);
+  job.source = store::S3Object{std::string(kUploadSourceBucket),
+                               request.package_name.empty() ? std::string(kDefaultPackageName)
+                                                            : request.package_name,
+                               ""};
+  job.destination = store::S3Destination{std::string(kUploadDestinationBucket), ""};
+  SIGNET_ASSIGN_OR_RETURN(Timestamp expiry,
+                          SignPackageBytes(job, profile, now, "the uploaded file", package, out));
+  job.status = store::JobStatus::kSucceeded;
+  job.completed_at = now;
+  job.signature_expires_at = expiry;
+
+  const store::UsageRecord usage = UsageFor(job, options_, now);
+  // As SignPayload: the signed archive is handed out only once job and usage are durable.
+  SigningJobRecord stored;
+  SIGNET_RETURN_IF_ERROR(store_.InTransaction([&](store::StoreTransaction& tx) -> Status {
+    SIGNET_ASSIGN_OR_RETURN(stored, tx.CreateJob(job));
+    return tx.AppendUsage(usage);
+  }));
+  stored.metadata = {{"signingProfileVersionArn", profile.version_arn},
+                     {"signingJobArn", JobArn(stored.job_owner, stored.job_id)}};
+  return stored;
+}
+
+Result<Timestamp> SignerService::SignPackageBytes(const SigningJobRecord& job,
+                                                  const SigningProfileRecord& profile,
+                                                  Timestamp now, std::string_view what,
+                                                  zipsig::ByteSource& package,
+                                                  zipsig::ByteSink& out) {
   SIGNET_ASSIGN_OR_RETURN(std::shared_ptr<const SigningMaterial> material,
                           CheckCanSign(profile, now));
   const SigningPlatform* platform = FindSigningPlatform(profile.platform_id);
   if (platform == nullptr) return InvalidArgumentError("unknown platform " + profile.platform_id);
+  const uint64_t size = package.size();
+  if (size == 0) {
+    return InvalidArgumentError(std::string(what) + " is empty; it is not a ZIP package");
+  }
+  if (size > platform->MaxPackageBytes()) {
+    return InvalidArgumentError(std::string(what) + " is " + std::to_string(size) + " bytes; " +
+                                platform->platform_id + " signs packages of at most " +
+                                std::to_string(platform->max_size_mb) + " MB");
+  }
+  zipsig::PackageSignOptions options;
+  options.signing_time = now;
+  options.expiry = AddValidity(now, profile.signature_validity);
+  options.extended_attributes = SignerAttributes(profile, JobArn(job.job_owner, job.job_id));
+  options.certificate_chain = material->chain;
+  options.signing_agent = options_.signing_agent;
+  Result<zipsig::SignedPackage> signed_package =
+      zipsig::SignPackage(package, options, *material->signer, out);
+  if (!signed_package.ok()) {
+    return InvalidArgumentError(std::string(what) + " is not a package that can be signed: " +
+                                signed_package.status().message());
+  }
+  return *options.expiry;
+}
+
+Result<store::S3Object> SignerService::SignPackageObject(const SigningJobRecord& job,
+                                                         const SigningProfileRecord& profile,
+                                                         Timestamp* expiry) {
   if (!job.source || !job.destination) return InvalidArgumentError("the job has no S3 source");
   const store::S3Object& source = *job.source;
   std::optional<std::string> version;
@@ -250,32 +315,14 @@ Result<store::S3Object> SignerService::SignPackageObject(const SigningJobRecord&
     return NotFoundError("cannot read the source object s3://" + source.bucket + "/" +
                          source.key + ": " + object.status().message());
   }
-  const uint64_t size = object->first.size;
-  if (size == 0) return InvalidArgumentError("the source object is empty; it is not a ZIP package");
-  if (size > platform->MaxPackageBytes()) {
-    return InvalidArgumentError("the source object is " + std::to_string(size) +
-                                " bytes; " + platform->platform_id + " signs packages of at most " +
-                                std::to_string(platform->max_size_mb) + " MB");
-  }
   SIGNET_ASSIGN_OR_RETURN(std::unique_ptr<zipsig::ByteSource> in,
                           zipsig::ByteSource::OpenFile(object->second));
-  zipsig::PackageSignOptions options;
-  options.signing_time = now;
-  options.expiry = AddValidity(now, profile.signature_validity);
-  options.extended_attributes = SignerAttributes(profile, JobArn(job.job_owner, job.job_id));
-  options.certificate_chain = material->chain;
-  options.signing_agent = options_.signing_agent;
-
   const std::filesystem::path temp = buckets_->NewTempPath();
   SIGNET_ASSIGN_OR_RETURN(std::unique_ptr<zipsig::ByteSink> file,
                           zipsig::ByteSink::CreateFile(temp));
   Md5Sink out(*file);
-  Result<zipsig::SignedPackage> signed_package =
-      zipsig::SignPackage(*in, options, *material->signer, out);
-  if (!signed_package.ok()) {
-    return InvalidArgumentError("the source object is not a package that can be signed: " +
-                                signed_package.status().message());
-  }
+  SIGNET_ASSIGN_OR_RETURN(*expiry, SignPackageBytes(job, profile, options_.clock->Now(),
+                                                    "the source object", *in, out));
   SIGNET_RETURN_IF_ERROR(out.Close());
   store::ObjectWrite write;
   write.bucket = job.destination->bucket;
@@ -288,7 +335,6 @@ Result<store::S3Object> SignerService::SignPackageObject(const SigningJobRecord&
     std::filesystem::remove(temp, ec);
     return put.status();
   }
-  *expiry = *options.expiry;
   return store::S3Object{put->bucket, put->key, put->version_id == "null" ? "" : put->version_id};
 }
 

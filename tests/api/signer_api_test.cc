@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <deque>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -25,6 +26,7 @@
 #include "store/bucket_store.h"
 #include "store/sqlite_store.h"
 #include "testing/temp_dir.h"
+#include "zipsig/byte_source.h"
 
 namespace signet::api {
 namespace {
@@ -781,6 +783,71 @@ TEST_F(SignerApiTest, StartSigningJobSignsAZipFromABucket) {
   Put("notation");
   notation["profileName"] = "notation";
   Error(Call("POST", "/signing-jobs", notation.dump()), 400, "ValidationException");
+}
+
+TEST_F(SignerApiTest, SignPackageAnswersTheSignedZipWithTheJobInHeaders) {
+  const std::filesystem::path work = dir_.path() / "work";
+  api_ = std::make_unique<SignerApi>(*service_, work);
+  const Json put = Put("lambda", kLambda);
+  const std::string zip = TinyZip();
+  ApiResponse response =
+      Call("POST", "/signing-jobs/package?profileName=lambda&packageName=fn%2Fapp.zip", zip);
+  ASSERT_EQ(response.status, 200) << response.body;
+  EXPECT_EQ(response.content_type, "application/zip");
+  ASSERT_TRUE(response.file_body.has_value());
+  EXPECT_TRUE(response.file_body->remove_when_opened);
+  EXPECT_EQ(response.file_body->path.parent_path(), work);
+  std::string signed_zip;
+  {
+    auto file = zipsig::ByteSource::OpenFile(response.file_body->path);
+    ASSERT_TRUE(file.ok()) << file.status().ToString();
+    EXPECT_EQ((*file)->size(), response.file_body->length);
+    ASSERT_TRUE((*file)->ReadAt(0, response.file_body->length, &signed_zip).ok());
+  }
+  std::filesystem::remove(response.file_body->path);
+  EXPECT_EQ(signed_zip.substr(0, zip.size() - 2), zip.substr(0, zip.size() - 2));
+  EXPECT_NE(signed_zip.find("SIGNET-SIG-V1"), std::string::npos);
+
+  std::map<std::string, std::string> headers(response.headers.begin(), response.headers.end());
+  const std::string job_id = headers["x-signet-job-id"];
+  ASSERT_FALSE(job_id.empty());
+  EXPECT_EQ(headers["x-signet-job-arn"],
+            "arn:aws:signer:us-east-1:111111111111:/signing-jobs/" + job_id);
+  EXPECT_EQ(headers["x-signet-job-owner"], kAlice.account);
+  EXPECT_EQ(headers["x-signet-profile-version-arn"], put["profileVersionArn"]);
+  EXPECT_FALSE(headers["x-signet-signature-expires-at"].empty());
+
+  Json job = Ok(Call("GET", "/signing-jobs/" + job_id));
+  EXPECT_EQ(job["status"], "Succeeded");
+  EXPECT_EQ(job["platformId"], kLambda);
+  EXPECT_EQ(job["source"],
+            (Json{{"s3", {{"bucketName", "(request body)"}, {"key", "fn/app.zip"}, {"version", ""}}}}));
+  EXPECT_FALSE(job.contains("signedObject"));
+
+  // Refusals are AWS-shaped JSON errors, and leave no file behind.
+  auto sign = [&](std::string query, std::string body, const signer::Caller& caller = kAlice) {
+    return Call("POST", "/signing-jobs/package" + query, std::move(body), caller);
+  };
+  Error(sign("", zip), 400, "ValidationException");
+  Error(sign("?profileName=no%20spaces", zip), 400, "ValidationException");
+  EXPECT_NE(Error(sign("?profileName=lambda", ""), 400, "ValidationException").find("empty"),
+            std::string::npos);
+  EXPECT_NE(Error(sign("?profileName=lambda", signed_zip), 400, "ValidationException")
+                .find("already signed"),
+            std::string::npos);
+  EXPECT_NE(Error(sign("?profileName=lambda", "PK\x03\x04 not a zip"), 400, "ValidationException")
+                .find("not a package that can be signed"),
+            std::string::npos);
+  Error(sign("?profileName=missing", zip), 404, "ResourceNotFoundException");
+  Error(sign("?profileName=lambda&profileOwner=111", zip), 400, "ValidationException");
+  Error(sign("?profileName=lambda&profileOwner=111111111111", zip, kBob), 403,
+        "AccessDeniedException");
+  Put("notation");
+  Error(sign("?profileName=notation", zip), 400, "ValidationException");
+  Error(Call("PUT", "/signing-jobs/package?profileName=lambda", zip), 405,
+        "MethodNotAllowedException");
+  EXPECT_TRUE(std::filesystem::is_empty(work));
+  EXPECT_EQ(Ok(Call("GET", "/signing-jobs")).at("jobs").size(), 1u);
 }
 
 // --- Revocation status and platforms -------------------------------------------------------------

@@ -2,6 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+
+#include "core/encoding.h"
+#include "crypto/digest.h"
+
 namespace signet::api {
 namespace {
 
@@ -104,6 +109,27 @@ TEST(SigV4Test, SignThenVerifyRoundTrip) {
   HttpRequestView swapped = r;
   swapped.body = other;
   EXPECT_EQ(VerifySigV4(swapped, Lookup(), now).error, SigV4Error::kBadSignature);
+}
+
+// A body streamed from a file is signed with its hash computed beforehand (signet sign zip).
+TEST(SigV4Test, SignsWithAPrecomputedPayloadHash) {
+  const std::string body = "PK\x05\x06 a package streamed from a file";
+  const Timestamp now = At("2026-11-26T22:00:00Z");
+  HttpRequestView r;
+  r.method = "POST";
+  r.raw_path = "/signing-jobs/package";
+  r.raw_query = "profileName=app";
+  r.headers = {{"Host", "127.0.0.1:8700"}, {"Content-Type", "application/zip"}};
+  HttpRequestView streamed = r;  // its body is not in memory when it is signed
+  SignSigV4(streamed, "AKIDEXAMPLE", kSecret, "us-east-1", "signer", now,
+            HexEncode(crypto::Sha256(body)));
+  r.body = body;
+  SignSigV4(r, "AKIDEXAMPLE", kSecret, "us-east-1", "signer", now);
+  EXPECT_EQ(streamed.headers, r.headers);
+  streamed.body = body;
+  EXPECT_TRUE(VerifySigV4(streamed, Lookup(), now).identity);
+  streamed.body = "PK\x05\x06 a package changed after it was hashed";
+  EXPECT_EQ(VerifySigV4(streamed, Lookup(), now).error, SigV4Error::kBadSignature);
 }
 
 TEST(SigV4Test, CanonicalUriIsEncodedTwiceExceptS3) {

@@ -1191,6 +1191,140 @@ TEST_F(SignerServiceTest, JobsLeftInProgressAreCompletedAfterARestart) {
   EXPECT_EQ(Usage().size(), 1u);
 }
 
+// --- SignPackage (a package in the request: `signet sign zip`) -------------------------------------
+
+TEST_F(SignerServiceTest, SignPackageSignsTheUploadAsAJobAndMetersIt) {
+  const SigningProfileRecord profile = Put(kOwnerCaller, "lambda", kLambdaPlatformId);
+  const std::string zip = SampleZip();
+  auto in = zipsig::ByteSource::FromMemory(zip);
+  std::string signed_zip;
+  auto out = zipsig::ByteSink::ToString(&signed_zip);
+  SignPackageRequest request{ProfileLookup{"lambda", std::nullopt}, "fn.zip"};
+  auto job = service_->SignPackage(kOwnerCaller, request, *in, *out);
+  ASSERT_TRUE(job.ok()) << job.status().ToString();
+  ASSERT_TRUE(out->Close().ok());
+  EXPECT_EQ(job->status, JobStatus::kSucceeded);
+  EXPECT_EQ(job->profile_version, profile.version);
+  EXPECT_EQ(job->profile_version_arn, profile.version_arn);
+  EXPECT_EQ(job->completed_at, std::optional<Timestamp>(clock_.Now()));
+  EXPECT_EQ(job->signature_expires_at,
+            std::optional<Timestamp>(AddValidity(clock_.Now(), profile.signature_validity)));
+  EXPECT_EQ(job->source, (std::optional<store::S3Object>(
+                             store::S3Object{std::string(kUploadSourceBucket), "fn.zip", ""})));
+  EXPECT_EQ(job->metadata.at("signingJobArn"), JobArn(kOwner, job->job_id));
+  EXPECT_EQ(job->metadata.at("signingProfileVersionArn"), profile.version_arn);
+  EXPECT_FALSE(job->signed_object.has_value());
+
+  // The stored job says the same; the signed archive verifies and names the job.
+  auto described = service_->DescribeSigningJob(kOwnerCaller, job->job_id);
+  ASSERT_TRUE(described.ok()) << described.status().ToString();
+  EXPECT_EQ(described->status, JobStatus::kSucceeded);
+  EXPECT_EQ(described->source, job->source);
+  ASSERT_TRUE(described->destination.has_value());
+  EXPECT_EQ(described->destination->bucket, kUploadDestinationBucket);
+  EXPECT_EQ(signed_zip.substr(0, zip.size() - 2), zip.substr(0, zip.size() - 2));
+  auto signed_bytes = zipsig::ByteSource::FromMemory(signed_zip);
+  auto outcome = zipsig::VerifyPackage(*signed_bytes, MakeVerifier(), "");
+  ASSERT_TRUE(outcome.ok()) << outcome.status().ToString();
+  EXPECT_TRUE(outcome->verified()) << outcome->Summary();
+  EXPECT_EQ(outcome->envelope()->signed_attributes.Find(notary::kSigningJobAttribute)->value,
+            JobArn(kOwner, job->job_id));
+
+  const std::vector<store::UsageRecord> usage = Usage();
+  ASSERT_EQ(usage.size(), 1u);
+  EXPECT_EQ(usage[0].job_id, job->job_id);
+  EXPECT_EQ(usage[0].unit_price_micros, 5'000);
+  EXPECT_EQ(usage[0].environment, "test");
+
+  // An unnamed upload gets the default name; RevokeSignature revokes it like any job.
+  auto again = zipsig::ByteSource::FromMemory(zip);
+  std::string ignored;
+  auto sink = zipsig::ByteSink::ToString(&ignored);
+  auto unnamed = service_->SignPackage(kOwnerCaller, {ProfileLookup{"lambda", std::nullopt}, ""},
+                                       *again, *sink);
+  ASSERT_TRUE(unnamed.ok()) << unnamed.status().ToString();
+  EXPECT_EQ(unnamed->source->key, kDefaultPackageName);
+  EXPECT_TRUE(service_->RevokeSignature(kOwnerCaller, job->job_id, std::nullopt, "leaked").ok());
+  EXPECT_TRUE(service_->DescribeSigningJob(kOwnerCaller, job->job_id)->revocation.has_value());
+}
+
+TEST_F(SignerServiceTest, SignPackageRefusesWhatCannotBeSignedAndRecordsNothing) {
+  Put(kOwnerCaller, "lambda", kLambdaPlatformId);
+  Put(kOwnerCaller, "notation");
+  std::string already_signed;
+  {
+    const std::string zip = SampleZip();
+    auto in = zipsig::ByteSource::FromMemory(zip);
+    auto out = zipsig::ByteSink::ToString(&already_signed);
+    ASSERT_TRUE(service_->SignPackage(kOwnerCaller, {{"lambda", std::nullopt}, "a.zip"}, *in, *out)
+                    .ok());
+  }
+  struct Case {
+    std::string name;
+    std::string profile;
+    std::string bytes;
+    ErrorCode code;
+    std::string message;  // a fragment
+  };
+  const Case cases[] = {
+      {"empty", "lambda", "", ErrorCode::kInvalidArgument, "empty"},
+      {"malformed", "lambda", "PK\x03\x04 this is not really a zip", ErrorCode::kInvalidArgument,
+       "not a package that can be signed"},
+      {"already signed", "lambda", already_signed, ErrorCode::kInvalidArgument,
+       "already signed"},
+      {"foreign comment", "lambda", MakeZip({{"a", "b"}}, "hello"), ErrorCode::kInvalidArgument,
+       "comment"},
+      {"payload profile", "notation", SampleZip(), ErrorCode::kInvalidArgument,
+       "only AWSLambda-SHA384-ECDSA profiles"},
+      {"no such profile", "missing", SampleZip(), ErrorCode::kNotFound, "missing"},
+  };
+  for (const Case& c : cases) {
+    auto in = zipsig::ByteSource::FromMemory(c.bytes);
+    std::string written;
+    auto out = zipsig::ByteSink::ToString(&written);
+    auto job = service_->SignPackage(kOwnerCaller, {{c.profile, std::nullopt}, "x.zip"}, *in, *out);
+    ASSERT_FALSE(job.ok()) << c.name;
+    EXPECT_EQ(job.status().code(), c.code) << c.name << ": " << job.status().ToString();
+    EXPECT_NE(job.status().message().find(c.message), std::string::npos)
+        << c.name << ": " << job.status().message();
+  }
+  ASSERT_TRUE(service_->CancelSigningProfile(kOwnerCaller, "lambda").ok());
+  const std::string zip = SampleZip();
+  auto in = zipsig::ByteSource::FromMemory(zip);
+  std::string written;
+  auto out = zipsig::ByteSink::ToString(&written);
+  EXPECT_EQ(service_->SignPackage(kOwnerCaller, {{"lambda", std::nullopt}, ""}, *in, *out)
+                .status()
+                .code(),
+            ErrorCode::kInvalidArgument);
+  // Only the first, good signature was recorded and metered.
+  EXPECT_EQ(service_->ListSigningJobs(kOwnerCaller, {}, {})->items.size(), 1u);
+  EXPECT_EQ(Usage().size(), 1u);
+}
+
+TEST_F(SignerServiceTest, SignPackageAcrossAccountsNeedsStartSigningJobPermission) {
+  Put(kOwnerCaller, "lambda", kLambdaPlatformId);
+  const std::string zip = SampleZip();
+  auto sign = [&](const Caller& caller) {
+    auto in = zipsig::ByteSource::FromMemory(zip);
+    std::string written;
+    auto out = zipsig::ByteSink::ToString(&written);
+    return service_->SignPackage(caller, {{"lambda", std::string(kOwner)}, "fn.zip"}, *in, *out);
+  };
+  EXPECT_EQ(sign(kOtherCaller).status().code(), ErrorCode::kPermissionDenied);
+  AddPermission(kOwnerCaller, "lambda", "payload", kActionSignPayload, kOther);
+  EXPECT_EQ(sign(kOtherCaller).status().code(), ErrorCode::kPermissionDenied);
+  AddPermission(kOwnerCaller, "lambda", "start", kActionStartSigningJob, kOther);
+  auto job = sign(kOtherCaller);
+  ASSERT_TRUE(job.ok()) << job.status().ToString();
+  EXPECT_EQ(job->job_owner, kOwner);
+  EXPECT_EQ(job->job_invoker, kOther);
+  EXPECT_EQ(sign(kThirdCaller).status().code(), ErrorCode::kPermissionDenied);
+  const std::vector<store::UsageRecord> usage = Usage();
+  ASSERT_EQ(usage.size(), 1u);
+  EXPECT_EQ(usage[0].account, kOther);
+}
+
 // --- Describe / List jobs ------------------------------------------------------------------------
 
 TEST_F(SignerServiceTest, DescribeSigningJobVisibility) {
