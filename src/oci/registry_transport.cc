@@ -165,6 +165,7 @@ struct RegistryTransport::Impl {
     req.method = request.method;
     req.path = url.path;
     req.headers = headers;
+    req.headers.emplace("User-Agent", "signet");
     if (!request.body.empty() || request.method == "PUT" || request.method == "POST") {
       req.body = request.body;
       if (!request.content_type.empty()) req.headers.emplace("Content-Type", request.content_type);
