@@ -1,17 +1,20 @@
 #!/usr/bin/env bash
 # The oci module against Debian's docker-registry (distribution 2.8: no Referrers API, so the
-# referrers tag schema is used) on a free loopback port, in four set-ups: plain HTTP; TLS with a
-# test CA made by openssl; TLS + htpasswd (bcrypt) basic auth; plain HTTP with deletes disabled
-# (the superseded referrers index cannot be deleted: a warning, not a failure). A test image is
+# referrers tag schema is used) on a free loopback port, in five set-ups: plain HTTP; TLS with a
+# test CA made by openssl; TLS + htpasswd (bcrypt) basic auth; TLS + bearer tokens from a token
+# service (oci_token_server.py, whose JWTs the registry verifies); plain HTTP with deletes
+# disabled (the superseded referrers index cannot be deleted: a warning, not a failure). A test image is
 # built by umoci and pushed by skopeo; what the client pushes is read back by skopeo.
 # Usage: oci_registry_test.sh OCI_REGISTRY_TOOL
 set -uo pipefail
-tool=$1
+tool=$(realpath "$1")
+token_server=$(realpath "$(dirname "$0")/oci_token_server.py")
 for t in docker-registry skopeo umoci htpasswd openssl python3 curl; do
   command -v "$t" >/dev/null || { echo "missing $t: run scripts/install-deps.sh --test"; exit 1; }
 done
 work=$(mktemp -d)
 registry_pid=""
+token_pid=""
 stop_registry() {
   if [[ -n "$registry_pid" ]]; then
     kill "$registry_pid" 2>/dev/null
@@ -19,7 +22,15 @@ stop_registry() {
     registry_pid=""
   fi
 }
-trap 'stop_registry; rm -rf "$work"' EXIT
+stop_token_server() {
+  if [[ -n "$token_pid" ]]; then
+    kill "$token_pid" 2>/dev/null
+    wait "$token_pid" 2>/dev/null
+    token_pid=""
+  fi
+}
+trap 'stop_registry; stop_token_server; rm -rf "$work"' EXIT
+trap 'exit 1' INT TERM HUP  # so that ctest's timeout also runs the EXIT trap
 cd "$work"
 passed=0
 failed=0
@@ -47,10 +58,10 @@ free_port() {
 
 # start_registry NAME [tls] [auth] [nodelete]: a fresh registry in $work/NAME; sets $port.
 start_registry() {
-  local name=$1 tls=0 auth=0 delete=true
+  local name=$1 tls=0 auth=0 token=0 delete=true
   shift
   for o in "$@"; do
-    case $o in tls) tls=1 ;; auth) auth=1 ;; nodelete) delete=false ;; esac
+    case $o in tls) tls=1 ;; auth) auth=1 ;; token) token=1 ;; nodelete) delete=false ;; esac
   done
   port=$(free_port)
   mkdir -p "$work/$name"
@@ -65,6 +76,10 @@ start_registry() {
     fi
     if ((auth)); then
       echo "auth: {htpasswd: {realm: signet-test, path: $work/pki/htpasswd}}"
+    fi
+    if ((token)); then
+      echo "auth: {token: {realm: 'https://127.0.0.1:$token_port/token', service: signet-registry,"
+      echo "  issuer: signet-token-issuer, rootcertbundle: $work/pki/token.crt}}"
     fi
   } >"$work/$name/config.yml"
   docker-registry serve "$work/$name/config.yml" >"$work/$name/registry.log" 2>&1 &
@@ -105,7 +120,7 @@ run_setup() {
   local -a flags=("$@") sk=(--tls-verify=false)
   local repo=127.0.0.1:$port/signet/app
   if [[ "$setup" == tls* ]]; then sk=(--cert-dir "$work/certs"); fi
-  if [[ "$setup" == tls-auth ]]; then sk+=(--creds "signet:s3cret pass"); fi
+  if [[ "$setup" == tls-auth || "$setup" == tls-token ]]; then sk+=(--creds "signet:s3cret pass"); fi
   local -a dsk=("${sk[@]/--tls-verify/--dest-tls-verify}")
   dsk=("${dsk[@]/--cert-dir/--dest-cert-dir}")
   dsk=("${dsk[@]/--creds/--dest-creds}")
@@ -128,12 +143,14 @@ run_setup() {
   out2=$("$tool" "${flags[@]}" push-referrer "$repo:v1" --artifact-type $sigtype --layer-file sig2.json 2>&1)
   sig1=$(head -1 <<<"$out1")
   sig2=$(head -1 <<<"$out2")
-  expect "first signature pushed" 0 "^sha256:[0-9a-f]{64}$" -- echo "$out1"
+  expect "first signature pushed without warnings" 0 "^sha256:[0-9a-f]{64}$" -- \
+    bash -c 'printf "%s" "$1" | tr "\n" " "' _ "$out1"
   if [[ "$setup" == nodelete ]]; then
     expect "second push warns that the superseded index stays" 0 \
       "warning: could not delete the superseded referrers index sha256:[0-9a-f]{64} of $digest .*UNSUPPORTED" -- echo "$out2"
   else
-    expect "second signature pushed without warnings" 0 "^sha256:[0-9a-f]{64}$" -- echo "$out2"
+    expect "second signature pushed without warnings" 0 "^sha256:[0-9a-f]{64}$" -- \
+      bash -c 'printf "%s" "$1" | tr "\n" " "' _ "$out2"
   fi
   expect "skopeo reads the signature manifest with its subject" 0 "\"subject\":\{\"digest\":\"$digest\"" -- \
     skopeo inspect "${sk[@]}" --raw "docker://$repo@$sig1"
@@ -185,6 +202,25 @@ expect "wrong password refused" 2 "PERMISSION_DENIED: registry 127.0.0.1:$port r
   "$tool" --ca-file pki/ca.crt --username signet --password wrong fetch-manifest "127.0.0.1:$port/signet/app:v1"
 run_setup --ca-file "$work/pki/ca.crt" --docker-config "$work/docker/config.json"
 stop_registry
+
+setup=tls-token
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj "/CN=signet token issuer" \
+  -keyout pki/token.key -out pki/token.crt 2>/dev/null || exit 1
+python3 "$token_server" token-port pki/token.crt pki/token.key pki/server.crt pki/server.key \
+  signet 's3cret pass' signet-token-issuer signet-registry token.log &
+token_pid=$!
+for _ in $(seq 100); do [[ -s token-port ]] && break; sleep 0.05; done
+token_port=$(cat token-port) || { echo "the token service did not start"; exit 1; }
+start_registry tls-token tls token
+expect "token service refuses a wrong password" 2 \
+  "PERMISSION_DENIED: the token service https://127.0.0.1:$token_port of registry 127.0.0.1:$port refused a token for 'repository:signet/app:pull'.*UNAUTHORIZED: wrong user or password" -- \
+  "$tool" --ca-file pki/ca.crt --username signet --password wrong resolve "127.0.0.1:$port/signet/app:v1"
+run_setup --ca-file "$work/pki/ca.crt" --username signet --password 's3cret pass'
+expect "tokens were issued for pull, push and delete" 0 "" -- \
+  grep -q "scope=repository:signet/app:delete authorized=True" token.log
+expect "tokens for push" 0 "" -- grep -q "scope=repository:signet/app:pull,push authorized=True" token.log
+stop_registry
+stop_token_server
 
 setup=nodelete
 start_registry nodelete nodelete
