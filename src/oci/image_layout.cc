@@ -107,7 +107,8 @@ Result<std::string> ImageLayout::ReadBlob(std::string_view digest, size_t max_by
 Result<Descriptor> ImageLayout::Resolve(std::string_view reference) {
   SIGNET_ASSIGN_OR_RETURN(json index, ReadIndex(dir_));
   for (const json& entry : index["manifests"]) {
-    const bool match = IsDigest(reference) ? entry["digest"] == reference : RefName(entry) == reference;
+    const bool match = IsDigest(reference) ? entry.value("digest", "") == reference
+                                           : RefName(entry) == reference;
     if (match) return EntryDescriptor(entry);
   }
   if (IsDigest(reference)) {
@@ -133,6 +134,10 @@ Result<Manifest> ImageLayout::FetchManifest(std::string_view reference) {
   out.descriptor.size = out.bytes.size();
   SIGNET_ASSIGN_OR_RETURN(ManifestInfo info, ParseManifest(out.bytes));
   if (out.descriptor.media_type.empty()) out.descriptor.media_type = info.media_type;
+  if (out.descriptor.media_type.empty()) {
+    // mediaType is optional in OCI documents; the fields say which one this is.
+    out.descriptor.media_type = info.config ? kOciManifestMediaType : kOciIndexMediaType;
+  }
   if (!IsManifestMediaType(out.descriptor.media_type)) {
     return InvalidArgumentError("manifest " + out.descriptor.digest + " in " + dir_.string() +
                                 " has no OCI or Docker v2 manifest media type");
@@ -167,7 +172,7 @@ Result<PushedManifest> ImageLayout::PushManifest(std::string_view media_type,
   for (json& entry : index["manifests"]) {
     const std::string name = RefName(entry);
     if (!tag.empty() && name == tag) continue;  // the tag moves to the new manifest
-    if (entry["digest"] == digest && name.empty()) {
+    if (entry.value("digest", "") == digest && name.empty()) {
       if (!tag.empty()) continue;  // the untagged entry becomes the tagged one
       listed = true;
     }
@@ -189,7 +194,7 @@ Result<Warnings> ImageLayout::DeleteManifest(std::string_view digest) {
   SIGNET_ASSIGN_OR_RETURN(json index, ReadIndex(dir_));
   json kept = json::array();
   for (json& entry : index["manifests"]) {
-    if (entry["digest"] != digest) kept.push_back(std::move(entry));
+    if (entry.value("digest", "") != digest) kept.push_back(std::move(entry));
   }
   std::error_code ec;
   const bool had_blob = std::filesystem::exists(BlobPath(digest), ec);

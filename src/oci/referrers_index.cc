@@ -30,7 +30,7 @@ Result<std::optional<std::string>> AddToReferrersIndex(std::optional<std::string
   if (current) {
     SIGNET_ASSIGN_OR_RETURN(doc, ParseIndex(*current));
     for (const json& entry : doc["manifests"]) {
-      if (entry["digest"] == referrer.digest) return std::optional<std::string>();
+      if (entry.value("digest", "") == referrer.digest) return std::optional<std::string>();
     }
   }
   doc["manifests"].push_back(json::parse(SerializeDescriptor(referrer)));
@@ -44,7 +44,7 @@ Result<std::optional<std::string>> RemoveFromReferrersIndex(std::string_view cur
   const size_t before = list.size();
   json kept = json::array();
   for (json& entry : list) {
-    if (entry["digest"] != digest) kept.push_back(std::move(entry));
+    if (entry.value("digest", "") != digest) kept.push_back(std::move(entry));
   }
   if (kept.size() == before) return std::optional<std::string>();
   list = std::move(kept);

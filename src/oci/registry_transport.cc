@@ -4,6 +4,7 @@
 #include <strings.h>
 
 #include <algorithm>
+#include <cctype>
 #include <map>
 #include <nlohmann/json.hpp>
 
@@ -176,7 +177,8 @@ struct RegistryTransport::Impl {
     req.response_handler = [&](const httplib::Response& res) {
       if (res.has_header("Content-Length")) {
         const std::string length = res.get_header_value("Content-Length");
-        if (length.size() > 15 || std::stoull("0" + length) > max) {
+        const bool digits = length.find_first_not_of("0123456789") == std::string::npos;
+        if (!digits || length.size() > 15 || std::stoull("0" + length) > max) {
           too_large = true;
           return false;
         }

@@ -118,6 +118,19 @@ TEST(ImageLayoutTest, CreatesTagsAndMovesTags) {
   EXPECT_TRUE(*(*layout)->BlobExists(Sha256Digest(b)));
 }
 
+TEST(ImageLayoutTest, ManifestWithoutMediaTypeIsReadByItsFields) {
+  test::TempDir dir;
+  auto layout = ImageLayout::Open(dir / "l", true);
+  ASSERT_TRUE(layout.ok());
+  const std::string bare = R"({"schemaVersion":2,"config":)" + SerializeDescriptor(EmptyConfigDescriptor()) +
+                           R"(,"layers":[]})";
+  ASSERT_TRUE((*layout)->PushBlob(Sha256Digest(bare), bare).ok());
+  auto m = (*layout)->FetchManifest(Sha256Digest(bare));
+  ASSERT_TRUE(m.ok()) << m.status().ToString();
+  EXPECT_EQ(m->descriptor.media_type, kOciManifestMediaType);
+  EXPECT_EQ(m->descriptor.artifact_type, kOciEmptyMediaType);  // the config's, as for referrers
+}
+
 TEST(ImageLayoutTest, RefusesWhatIsNotALayout) {
   test::TempDir dir;
   EXPECT_EQ(ImageLayout::Open(dir / "missing").status().code(), ErrorCode::kNotFound);

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <fstream>
 
 #include "core/encoding.h"
@@ -68,11 +69,14 @@ TEST(RegistryCredentialsTest, MalformedEntries) {
 }
 
 TEST(RegistryCredentialsTest, DefaultPathFollowsDockerConfig) {
+  const char* home = std::getenv("HOME");
+  const std::string saved_home = home != nullptr ? home : "";
   ::setenv("DOCKER_CONFIG", "/somewhere", 1);
   EXPECT_EQ(DefaultDockerConfigPath(), std::filesystem::path("/somewhere/config.json"));
   ::unsetenv("DOCKER_CONFIG");
   ::setenv("HOME", "/home/x", 1);
   EXPECT_EQ(DefaultDockerConfigPath(), std::filesystem::path("/home/x/.docker/config.json"));
+  ::setenv("HOME", saved_home.c_str(), 1);
 }
 
 }  // namespace
