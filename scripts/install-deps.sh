@@ -13,6 +13,9 @@ packages=(
 if [[ "${1:-}" == "--test" ]]; then
   # awscli: the AWS CLI v2 as the API's client.
   packages+=(libgtest-dev libgmock-dev libbenchmark-dev zip unzip python3 awscli)
+  # The OCI registry the image tests start (distribution 2.8), the tools that build and push test
+  # images, htpasswd for its basic-auth set-up, curl to wait for it.
+  packages+=(docker-registry skopeo umoci apache2-utils curl)
   # npm (with Node.js) for the AWS SDK for JavaScript tests; a Node.js installed another way
   # (e.g. NodeSource, which bundles npm) is used as it is.
   if ! command -v npm >/dev/null 2>&1; then packages+=(npm); fi

@@ -1,0 +1,385 @@
+#include "oci/registry_transport.h"
+
+#include <httplib.h>
+#include <strings.h>
+
+#include <algorithm>
+#include <cctype>
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "core/encoding.h"
+#include "oci/reference.h"
+#include "oci/www_authenticate.h"
+
+namespace signet::oci {
+namespace {
+
+constexpr size_t kMaxTokenResponseBytes = 1024 * 1024;
+constexpr int kMaxRedirects = 5;
+
+struct Url {
+  std::string origin;  // "https://host:port"
+  std::string path;    // "/v2/…?query"
+  bool https = false;
+};
+
+// Splits an absolute http(s) URL; a target starting with '/' is on `base_origin`.
+Result<Url> ParseUrl(std::string_view target, std::string_view base_origin) {
+  Url url;
+  if (!target.empty() && target.front() == '/') {
+    url.origin = std::string(base_origin);
+    url.path = std::string(target);
+  } else {
+    const size_t scheme_end = target.find("://");
+    const std::string_view scheme =
+        scheme_end == std::string_view::npos ? "" : target.substr(0, scheme_end);
+    if (scheme != "http" && scheme != "https") {
+      return InvalidArgumentError("registry sent a URL that is not http(s): " +
+                                  std::string(target.substr(0, 200)));
+    }
+    const size_t path_start = target.find_first_of("/?", scheme_end + 3);
+    url.origin = std::string(target.substr(0, path_start));
+    url.path = path_start == std::string_view::npos ? "/" : std::string(target.substr(path_start));
+    if (url.path.front() == '?') url.path.insert(0, "/");
+  }
+  url.https = url.origin.rfind("https://", 0) == 0;
+  return url;
+}
+
+std::string Printable(std::string_view text) {
+  std::string out;
+  for (char c : text.substr(0, 300)) out += (c >= 0x20 && c < 0x7f) ? c : ' ';
+  return out;
+}
+
+// "CODE: message; CODE: message" from the distribution error JSON, else the start of the body.
+std::string ErrorDetail(std::string_view body) {
+  try {
+    const nlohmann::json doc = nlohmann::json::parse(body);
+    std::string out;
+    if (doc.is_object() && doc.contains("errors") && doc["errors"].is_array()) {
+      for (const auto& e : doc["errors"]) {
+        if (!e.is_object()) continue;
+        if (!out.empty()) out += "; ";
+        out += e.value("code", std::string("UNKNOWN"));
+        const std::string message = e.value("message", std::string());
+        if (!message.empty()) out += ": " + message;
+      }
+    }
+    if (!out.empty()) return Printable(out);
+  } catch (const nlohmann::json::exception&) {
+  }
+  return Printable(body);
+}
+
+std::string LimitText(size_t bytes) {
+  return bytes % (1024 * 1024) == 0 ? std::to_string(bytes / (1024 * 1024)) + " MiB"
+                                     : std::to_string(bytes) + " bytes";
+}
+
+}  // namespace
+
+std::string UrlEncode(std::string_view text) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : text) {
+    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
+}
+
+std::string HttpResponse::Header(std::string_view name) const {
+  for (const auto& [key, value] : headers) {
+    if (key.size() == name.size() && strncasecmp(key.data(), name.data(), name.size()) == 0) {
+      return value;
+    }
+  }
+  return "";
+}
+
+struct RegistryTransport::Impl {
+  std::string registry;
+  std::string origin;
+  RegistryOptions options;
+  bool credentials_loaded = false;
+  Status credentials_status;
+  std::optional<RegistryCredentials> credentials;
+  bool basic = false;                         // the registry asked for Basic: send it up front
+  std::map<std::string, std::string> tokens;  // bearer token by the request's scope
+  std::map<std::string, std::unique_ptr<httplib::Client>> clients;  // by origin
+
+  bool Insecure() const {
+    const auto& list = options.insecure_registries;
+    return std::find(list.begin(), list.end(), registry) != list.end();
+  }
+
+  httplib::Client& ClientFor(const std::string& client_origin) {
+    auto& client = clients[client_origin];
+    if (!client) {
+      client = std::make_unique<httplib::Client>(client_origin);
+      client->set_connection_timeout(options.timeout_seconds, 0);
+      client->set_read_timeout(options.timeout_seconds, 0);
+      client->set_write_timeout(options.timeout_seconds, 0);
+      client->set_keep_alive(true);
+      if (client_origin.rfind("https://", 0) == 0) {
+        client->enable_server_certificate_verification(true);
+        if (!options.ca_file.empty()) client->set_ca_cert_path(options.ca_file.string());
+      }
+    }
+    return *client;
+  }
+
+  const std::optional<RegistryCredentials>* Credentials() {
+    if (!credentials_loaded) {
+      credentials_loaded = true;
+      if (options.credentials) {
+        credentials = options.credentials;
+      } else {
+        const auto path = options.docker_config.empty() ? DefaultDockerConfigPath()
+                                                        : options.docker_config;
+        auto read = ReadDockerConfigCredentials(path, registry);
+        if (read.ok()) {
+          credentials = std::move(read).value();
+        } else {
+          credentials_status = read.status();
+        }
+      }
+    }
+    return credentials_status.ok() ? &credentials : nullptr;
+  }
+
+  // One HTTP exchange, the body read up to `max` bytes.
+  Result<HttpResponse> Exchange(const Url& url, const HttpRequest& request,
+                                const httplib::Headers& headers) {
+    if (!url.https && !Insecure()) {
+      return PermissionDeniedError("refusing plain HTTP to " + url.origin + " for registry " +
+                                   registry + ": name it as an insecure registry to allow that");
+    }
+    httplib::Request req;
+    req.method = request.method;
+    req.path = url.path;
+    req.headers = headers;
+    req.headers.emplace("User-Agent", "signet");
+    if (!request.body.empty() || request.method == "PUT" || request.method == "POST") {
+      req.body = request.body;
+      if (!request.content_type.empty()) req.headers.emplace("Content-Type", request.content_type);
+    }
+    std::string body;
+    bool too_large = false;
+    const size_t max = request.max_response_bytes;
+    req.response_handler = [&](const httplib::Response& res) {
+      if (res.has_header("Content-Length")) {
+        const std::string length = res.get_header_value("Content-Length");
+        const bool digits = length.find_first_not_of("0123456789") == std::string::npos;
+        if (!digits || length.size() > 15 || std::stoull("0" + length) > max) {
+          too_large = true;
+          return false;
+        }
+      }
+      return true;
+    };
+    req.content_receiver = [&](const char* data, size_t n, uint64_t, uint64_t) {
+      if (body.size() + n > max) {
+        too_large = true;
+        return false;
+      }
+      body.append(data, n);
+      return true;
+    };
+    httplib::Response res;
+    httplib::Error error = httplib::Error::Success;
+    if (!ClientFor(url.origin).send(req, res, error)) {
+      if (too_large) {
+        return InvalidArgumentError(request.what + " from " + registry + " is larger than the " +
+                                    LimitText(max) + " limit; refusing to read it");
+      }
+      std::string hint;
+      if (error == httplib::Error::SSLServerVerification) {
+        hint = ": its TLS certificate is not trusted (pass the registry's CA file)";
+      } else if (error == httplib::Error::SSLConnection) {
+        hint = ": the TLS handshake failed (if it serves plain HTTP, name it an insecure registry)";
+      }
+      return UnavailableError("cannot reach " + url.origin + " (" + httplib::to_string(error) +
+                              ")" + hint);
+    }
+    HttpResponse out;
+    out.status = res.status;
+    out.body = std::move(body);
+    for (const auto& [name, value] : res.headers) out.headers.emplace_back(name, value);
+    return out;
+  }
+
+  // Answers a 401 so that the next attempt carries what the registry asked for.
+  Status Authorize(const HttpResponse& response, const HttpRequest& request) {
+    const std::string header = response.Header("WWW-Authenticate");
+    if (header.empty()) {
+      return PermissionDeniedError("registry " + registry + " answered 401 for " + request.what +
+                                   " without a WWW-Authenticate challenge");
+    }
+    SIGNET_ASSIGN_OR_RETURN(AuthChallenge challenge, ParseAuthChallenge(header));
+    const auto* creds = Credentials();
+    if (creds == nullptr) return credentials_status;
+    if (challenge.scheme == "basic") {
+      if (!creds->has_value()) {
+        return PermissionDeniedError("registry " + registry +
+                                     " requires a login: add its credentials to the Docker config "
+                                     "(docker login " + registry + ") or pass them explicitly");
+      }
+      basic = true;
+      return Status::Ok();
+    }
+    if (challenge.scheme != "bearer") {
+      return PermissionDeniedError("registry " + registry + " asks for authentication scheme '" +
+                                   challenge.scheme + "', which signet does not support");
+    }
+    SIGNET_ASSIGN_OR_RETURN(Url realm, ParseUrl(challenge.Param("realm"), origin));
+    if (!realm.https && !Insecure()) {
+      return PermissionDeniedError("registry " + registry + " sends tokens from a plain-HTTP realm " +
+                                   realm.origin + "; refusing (name the registry insecure to allow)");
+    }
+    std::string query = "service=" + UrlEncode(challenge.Param("service"));
+    std::string scopes = challenge.Param("scope");
+    if (scopes.empty()) scopes = request.scope;
+    size_t start = 0;
+    while (start < scopes.size()) {
+      size_t end = scopes.find(' ', start);
+      if (end == std::string::npos) end = scopes.size();
+      if (end > start) query += "&scope=" + UrlEncode(scopes.substr(start, end - start));
+      start = end + 1;
+    }
+    realm.path += (realm.path.find('?') == std::string::npos ? "?" : "&") + query;
+    httplib::Headers headers;
+    if (creds->has_value()) {
+      const std::string pair = (*creds)->username + ":" + std::string((*creds)->password.reveal());
+      headers.emplace("Authorization", "Basic " + Base64Encode(pair));
+    }
+    HttpRequest token_request;
+    token_request.what = "the token from " + realm.origin;
+    token_request.max_response_bytes = kMaxTokenResponseBytes;
+    SIGNET_ASSIGN_OR_RETURN(HttpResponse token_response, Exchange(realm, token_request, headers));
+    if (token_response.status != 200) {
+      return PermissionDeniedError("the token service " + realm.origin + " of registry " +
+                                   registry + " refused a token for '" + scopes + "' (HTTP " +
+                                   std::to_string(token_response.status) + ": " +
+                                   ErrorDetail(token_response.body) + ")");
+    }
+    std::string token;
+    try {
+      const auto doc = nlohmann::json::parse(token_response.body);
+      if (doc.is_object()) {
+        token = doc.value("token", std::string());
+        if (token.empty()) token = doc.value("access_token", std::string());
+      }
+    } catch (const nlohmann::json::exception&) {
+    }
+    if (token.empty()) {
+      return PermissionDeniedError("the token service " + realm.origin +
+                                   " answered without a token");
+    }
+    tokens[request.scope] = token;
+    return Status::Ok();
+  }
+
+  httplib::Headers AuthHeaders(const HttpRequest& request) {
+    httplib::Headers headers;
+    for (const auto& [name, value] : request.headers) headers.emplace(name, value);
+    if (auto it = tokens.find(request.scope); it != tokens.end()) {
+      headers.emplace("Authorization", "Bearer " + it->second);
+    } else if (basic && credentials) {
+      const std::string pair = credentials->username + ":" + std::string(credentials->password.reveal());
+      headers.emplace("Authorization", "Basic " + Base64Encode(pair));
+    }
+    return headers;
+  }
+};
+
+RegistryTransport::RegistryTransport(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+RegistryTransport::~RegistryTransport() = default;
+
+Result<std::unique_ptr<RegistryTransport>> RegistryTransport::Create(std::string_view registry,
+                                                                     RegistryOptions options) {
+  auto impl = std::make_unique<Impl>();
+  impl->registry = std::string(registry);
+  impl->options = std::move(options);
+  impl->origin = (impl->Insecure() ? "http://" : "https://") + RegistryHost(registry);
+  if (!impl->options.ca_file.empty()) {
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(impl->options.ca_file, ec)) {
+      return InvalidArgumentError("CA file " + impl->options.ca_file.string() +
+                                  " is not a readable file");
+    }
+  }
+  return std::unique_ptr<RegistryTransport>(new RegistryTransport(std::move(impl)));
+}
+
+const std::string& RegistryTransport::registry() const { return impl_->registry; }
+
+Result<HttpResponse> RegistryTransport::Send(const HttpRequest& request) {
+  SIGNET_ASSIGN_OR_RETURN(Url url, ParseUrl(request.target, impl_->origin));
+  bool authorized_once = false;
+  int redirects = 0;
+  while (true) {
+    const bool own_origin = url.origin == impl_->origin;
+    httplib::Headers headers;
+    if (own_origin) {
+      headers = impl_->AuthHeaders(request);
+    } else {
+      for (const auto& [name, value] : request.headers) headers.emplace(name, value);
+    }
+    SIGNET_ASSIGN_OR_RETURN(HttpResponse response, impl_->Exchange(url, request, headers));
+    if (response.status == 401 && own_origin && !authorized_once) {
+      authorized_once = true;
+      impl_->tokens.erase(request.scope);  // refused or expired
+      SIGNET_RETURN_IF_ERROR(impl_->Authorize(response, request));
+      continue;
+    }
+    const bool redirect = response.status == 301 || response.status == 302 ||
+                          response.status == 303 || response.status == 307 ||
+                          response.status == 308;
+    if (redirect && (request.method == "GET" || request.method == "HEAD") &&
+        !response.Header("Location").empty()) {
+      if (++redirects > kMaxRedirects) {
+        return UnavailableError("registry " + impl_->registry + " redirected " + request.what +
+                                " more than " + std::to_string(kMaxRedirects) + " times");
+      }
+      SIGNET_ASSIGN_OR_RETURN(url, ParseUrl(response.Header("Location"), url.origin));
+      continue;
+    }
+    return response;
+  }
+}
+
+Status RegistryTransport::ErrorFor(const HttpResponse& response, std::string_view what) const {
+  const std::string status = "HTTP " + std::to_string(response.status);
+  const std::string detail = ErrorDetail(response.body);
+  const std::string why = " (" + status + (detail.empty() ? "" : ": " + detail) + ")";
+  const std::string& reg = impl_->registry;
+  switch (response.status) {
+    case 401:
+      return PermissionDeniedError("registry " + reg + " refused access to " + std::string(what) +
+                                   why + ": the credentials are missing or wrong");
+    case 403:
+      return PermissionDeniedError("registry " + reg + " forbids this on " + std::string(what) +
+                                   why + ": the credentials lack the permission");
+    case 404:
+      return NotFoundError(std::string(what) + " not found in registry " + reg + why);
+    case 405:
+      return FailedPreconditionError("registry " + reg + " does not allow this on " +
+                                     std::string(what) + why);
+    default:
+      break;
+  }
+  if (response.status >= 400 && response.status < 500 && response.status != 429) {
+    return InvalidArgumentError("registry " + reg + " rejected " + std::string(what) + why);
+  }
+  return UnavailableError("registry " + reg + " could not serve " + std::string(what) + why);
+}
+
+}  // namespace signet::oci
