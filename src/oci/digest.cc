@@ -1,33 +1,29 @@
 #include "oci/digest.h"
 
-#include <openssl/evp.h>
-
+#include <optional>
 #include <string>
 
 #include "core/encoding.h"
+#include "crypto/digest.h"
 
 namespace signet::oci {
 namespace {
 
-// The OpenSSL digest and hex length for a registered algorithm, or nullptr.
-const EVP_MD* AlgorithmOf(std::string_view name, size_t* hex_length) {
+// The algorithms the OCI image spec registers for digests, with their hex lengths.
+std::optional<crypto::HashAlgorithm> AlgorithmOf(std::string_view name, size_t* hex_length) {
   if (name == "sha256") {
     *hex_length = 64;
-    return EVP_sha256();
+    return crypto::HashAlgorithm::kSha256;
   }
   if (name == "sha512") {
     *hex_length = 128;
-    return EVP_sha512();
+    return crypto::HashAlgorithm::kSha512;
   }
-  return nullptr;
+  return std::nullopt;
 }
 
-std::string HashHex(const EVP_MD* md, std::string_view bytes) {
-  unsigned char out[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  // EVP_Digest fails only on allocation failure, which signet treats as fatal elsewhere too.
-  if (EVP_Digest(bytes.data(), bytes.size(), out, &length, md, nullptr) != 1) std::abort();
-  return HexEncode(std::string_view(reinterpret_cast<const char*>(out), length));
+std::string HashHex(crypto::HashAlgorithm alg, std::string_view bytes) {
+  return HexEncode(crypto::Hash(alg, bytes));
 }
 
 }  // namespace
@@ -36,7 +32,7 @@ Status ValidateDigest(std::string_view digest) {
   const size_t colon = digest.find(':');
   size_t hex_length = 0;
   if (colon == std::string_view::npos ||
-      AlgorithmOf(digest.substr(0, colon), &hex_length) == nullptr) {
+      !AlgorithmOf(digest.substr(0, colon), &hex_length)) {
     return InvalidArgumentError("'" + std::string(digest) +
                                 "' is not a digest: expected sha256:<64 hex> or sha512:<128 hex>");
   }
@@ -52,15 +48,15 @@ Status ValidateDigest(std::string_view digest) {
 }
 
 std::string Sha256Digest(std::string_view bytes) {
-  return "sha256:" + HashHex(EVP_sha256(), bytes);
+  return "sha256:" + HashHex(crypto::HashAlgorithm::kSha256, bytes);
 }
 
 Status VerifyDigest(std::string_view digest, std::string_view bytes, std::string_view what) {
   SIGNET_RETURN_IF_ERROR(ValidateDigest(digest));
   const size_t colon = digest.find(':');
   size_t hex_length = 0;
-  const EVP_MD* md = AlgorithmOf(digest.substr(0, colon), &hex_length);
-  const std::string actual = HashHex(md, bytes);
+  const crypto::HashAlgorithm alg = *AlgorithmOf(digest.substr(0, colon), &hex_length);
+  const std::string actual = HashHex(alg, bytes);
   if (actual != digest.substr(colon + 1)) {
     return InvalidArgumentError(std::string(what) + " does not match its digest " +
                                 std::string(digest) + ": the content is " +
