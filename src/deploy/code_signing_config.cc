@@ -8,8 +8,8 @@ namespace {
 
 Status ValidationError(std::string value, std::string_view field, std::string_view constraint) {
   return InvalidArgumentError("1 validation error detected: Value '" + value + "' at '" +
-                              std::string(field) + "' failed to satisfy constraint: " +
-                              std::string(constraint));
+                              std::string(field) +
+                              "' failed to satisfy constraint: " + std::string(constraint));
 }
 
 }  // namespace
@@ -26,10 +26,9 @@ Status ValidateAllowedPublishers(const std::vector<std::string>& arns) {
     std::string listed = "[";
     for (size_t i = 0; i < arns.size(); ++i) listed += (i ? ", " : "") + arns[i];
     listed += "]";
-    return ValidationError(
-        listed, "allowedPublishers.signingProfileVersionArns",
-        arns.empty() ? "Member must have length greater than or equal to 1"
-                     : "Member must have length less than or equal to 20");
+    return ValidationError(listed, "allowedPublishers.signingProfileVersionArns",
+                           arns.empty() ? "Member must have length greater than or equal to 1"
+                                        : "Member must have length less than or equal to 20");
   }
   for (const std::string& arn : arns) {
     Result<SigningProfileArn> parsed = ParseSigningProfileArn(arn);

@@ -50,10 +50,10 @@ struct LambdaError {
 template <typename T>
 class [[nodiscard]] LambdaResult {
  public:
-  LambdaResult(T value) : v_(std::move(value)) {}                  // NOLINT
-  LambdaResult(LambdaError error) : v_(std::move(error)) {}        // NOLINT
+  LambdaResult(T value) : v_(std::move(value)) {}                              // NOLINT
+  LambdaResult(LambdaError error) : v_(std::move(error)) {}                    // NOLINT
   LambdaResult(const Status& status) : v_(LambdaError::FromStatus(status)) {}  // NOLINT
-  LambdaResult(Result<T> result)  // NOLINT
+  LambdaResult(Result<T> result)                                               // NOLINT
       : v_(result.ok() ? std::variant<T, LambdaError>(std::move(result).value())
                        : std::variant<T, LambdaError>(LambdaError::FromStatus(result.status()))) {}
 

@@ -15,9 +15,7 @@ LambdaError Invalid(std::string message) {
   return {LambdaErrorCode::kInvalidParameterValue, std::move(message)};
 }
 
-std::string CodeSha256(std::string_view package) {
-  return Base64Encode(crypto::Sha256(package));
-}
+std::string CodeSha256(std::string_view package) { return Base64Encode(crypto::Sha256(package)); }
 
 Status CheckRange(std::string_view field, int64_t value, int64_t min, int64_t max) {
   if (value < min || value > max) {
@@ -87,8 +85,7 @@ LambdaResult<store::FunctionRecord> LambdaService::CreateFunction(
   }
   std::optional<store::CodeSigningConfigRecord> config;
   if (input.code_signing_config_arn) {
-    SIGNET_ASSIGN_OR_RETURN(config,
-                            FindConfig(caller, *input.code_signing_config_arn, true));
+    SIGNET_ASSIGN_OR_RETURN(config, FindConfig(caller, *input.code_signing_config_arn, true));
     f.code_signing_config_arn = config->arn;
   }
 
@@ -121,7 +118,8 @@ LambdaResult<store::FunctionRecord> LambdaService::CreateFunction(
       return LambdaError{LambdaErrorCode::kAccessDenied,
                          "User: " + caller.principal_arn +
                              " is not authorized to perform: lambda:GetLayerVersion on "
-                             "resource: " + layer_arn};
+                             "resource: " +
+                             layer_arn};
     }
     Result<store::LayerVersionRecord> layer = store_.GetLayerVersionByArn(layer_arn);
     if (!layer.ok()) {
@@ -169,14 +167,16 @@ LambdaResult<store::FunctionRecord> LambdaService::UpdateFunctionCode(
   std::string code;
   if (f.package_type == "Image") {
     if (!input.code.image_uri || input.code.zip_file || input.code.s3_bucket) {
-      return Invalid("Please provide ImageUri (and only ImageUri) for a function of package "
-                     "type Image.");
+      return Invalid(
+          "Please provide ImageUri (and only ImageUri) for a function of package "
+          "type Image.");
     }
     f.code_sha256 = CodeSha256(*input.code.image_uri);
   } else {
     if (input.code.image_uri) {
-      return Invalid("Please don't provide ImageUri when updating a function with a Zip "
-                     "package type.");
+      return Invalid(
+          "Please don't provide ImageUri when updating a function with a Zip "
+          "package type.");
     }
     SIGNET_ASSIGN_OR_RETURN(code, ReadCode(caller, input.code));
     f.code_sha256 = CodeSha256(code);
@@ -194,17 +194,15 @@ LambdaResult<store::FunctionRecord> LambdaService::UpdateFunctionCode(
   f.revision_id = NewUuidV4();
   f.last_modified = options_.clock->Now();
   if (input.dry_run) return f;
-  SIGNET_RETURN_IF_ERROR(store_.UpdateFunction(f, f.package_type == "Image"
-                                                       ? std::nullopt
-                                                       : std::optional<std::string_view>(code)));
+  SIGNET_RETURN_IF_ERROR(store_.UpdateFunction(
+      f, f.package_type == "Image" ? std::nullopt : std::optional<std::string_view>(code)));
   return f;
 }
 
 LambdaResult<store::FunctionRecord> LambdaService::GetFunction(
     const signer::Caller& caller, std::string_view function_name,
     const std::optional<std::string>& qualifier) {
-  SIGNET_ASSIGN_OR_RETURN(std::string name,
-                          ResolveFunctionName(caller, function_name, qualifier));
+  SIGNET_ASSIGN_OR_RETURN(std::string name, ResolveFunctionName(caller, function_name, qualifier));
   Result<store::FunctionRecord> f = store_.GetFunction(caller.account, name);
   if (!f.ok() && f.status().code() == ErrorCode::kNotFound) {
     return LambdaError{LambdaErrorCode::kResourceNotFound,
@@ -258,8 +256,9 @@ LambdaResult<store::LayerVersionRecord> LambdaService::PublishLayerVersion(
   return store_.PublishLayerVersion(layer, code);
 }
 
-LambdaResult<store::LayerVersionRecord> LambdaService::GetLayerVersion(
-    const signer::Caller& caller, std::string_view layer_name, int64_t version) {
+LambdaResult<store::LayerVersionRecord> LambdaService::GetLayerVersion(const signer::Caller& caller,
+                                                                       std::string_view layer_name,
+                                                                       int64_t version) {
   SIGNET_ASSIGN_OR_RETURN(std::string name, ResolveLayerName(caller, layer_name));
   Result<store::LayerVersionRecord> layer = store_.GetLayerVersion(caller.account, name, version);
   if (!layer.ok() && layer.status().code() == ErrorCode::kNotFound) {

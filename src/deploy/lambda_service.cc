@@ -84,9 +84,9 @@ LambdaResult<std::string> LambdaService::ResolveFunctionName(
                      "(:(\\$LATEST|[a-zA-Z0-9-_]+))?");
   }
   if (account != caller.account) {
-    return Error(LambdaErrorCode::kAccessDenied,
-                 "User: " + caller.principal_arn + " is not authorized to access function " +
-                     FunctionArn(account, name));
+    return Error(LambdaErrorCode::kAccessDenied, "User: " + caller.principal_arn +
+                                                     " is not authorized to access function " +
+                                                     FunctionArn(account, name));
   }
   if (qualifier && arn_qualifier && *qualifier != *arn_qualifier) {
     return Error(LambdaErrorCode::kInvalidParameterValue,
@@ -112,9 +112,9 @@ LambdaResult<std::string> LambdaService::ResolveLayerName(const signer::Caller& 
                    "Layer name " + std::string(layer_name) + " is not valid");
     }
     if (arn->scope.account != caller.account) {
-      return Error(LambdaErrorCode::kAccessDenied,
-                   "User: " + caller.principal_arn + " is not authorized to access layer " +
-                       std::string(layer_name));
+      return Error(LambdaErrorCode::kAccessDenied, "User: " + caller.principal_arn +
+                                                       " is not authorized to access layer " +
+                                                       std::string(layer_name));
     }
     name = arn->name;
   }
@@ -127,8 +127,9 @@ LambdaResult<std::string> LambdaService::ResolveLayerName(const signer::Caller& 
   return name;
 }
 
-LambdaResult<store::CodeSigningConfigRecord> LambdaService::FindConfig(
-    const signer::Caller& caller, std::string_view arn, bool for_function) {
+LambdaResult<store::CodeSigningConfigRecord> LambdaService::FindConfig(const signer::Caller& caller,
+                                                                       std::string_view arn,
+                                                                       bool for_function) {
   const LambdaErrorCode missing = for_function ? LambdaErrorCode::kCodeSigningConfigNotFound
                                                : LambdaErrorCode::kResourceNotFound;
   Result<CodeSigningConfigArn> parsed = ParseCodeSigningConfigArn(arn);
@@ -213,7 +214,8 @@ LambdaStatus LambdaService::DeleteCodeSigningConfig(const signer::Caller& caller
     return Error(LambdaErrorCode::kResourceConflict,
                  "Cannot delete code signing config " + std::string(arn) +
                      " because it is attached to one or more functions. Remove it from its "
-                     "functions first (" + s.message() + ")");
+                     "functions first (" +
+                     s.message() + ")");
   }
   if (!s.ok()) return s;
   return LambdaOk();
@@ -237,8 +239,7 @@ LambdaResult<FunctionCodeSigningConfig> LambdaService::PutFunctionCodeSigningCon
     const signer::Caller& caller, std::string_view function_name, std::string_view arn) {
   SIGNET_ASSIGN_OR_RETURN(std::string name,
                           ResolveFunctionName(caller, function_name, std::nullopt));
-  SIGNET_ASSIGN_OR_RETURN(store::FunctionRecord function,
-                          GetFunction(caller, name, std::nullopt));
+  SIGNET_ASSIGN_OR_RETURN(store::FunctionRecord function, GetFunction(caller, name, std::nullopt));
   SIGNET_ASSIGN_OR_RETURN(store::CodeSigningConfigRecord config,
                           FindConfig(caller, arn, /*for_function=*/true));
   if (function.package_type == "Image") {
@@ -288,9 +289,9 @@ LambdaResult<std::string> LambdaService::ReadCode(const signer::Caller& caller,
   }
   if (code.zip_file) {
     if (code.zip_file->size() > kMaxInlinePackageBytes) {
-      return Error(LambdaErrorCode::kRequestTooLarge,
-                   "Unzipped size must be smaller than " +
-                       std::to_string(kMaxInlinePackageBytes) + " bytes");
+      return Error(LambdaErrorCode::kRequestTooLarge, "Unzipped size must be smaller than " +
+                                                          std::to_string(kMaxInlinePackageBytes) +
+                                                          " bytes");
     }
     return *code.zip_file;
   }

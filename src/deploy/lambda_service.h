@@ -51,55 +51,55 @@ struct LambdaOptions {
 };
 
 struct CodeSigningConfigInput {
-  std::optional<std::string> description;
-  std::optional<std::vector<std::string>> allowed_profile_version_arns;
-  std::optional<std::string> untrusted_artifact_on_deployment;  // "Warn" | "Enforce"
+  std::optional<std::string> description{};
+  std::optional<std::vector<std::string>> allowed_profile_version_arns{};
+  std::optional<std::string> untrusted_artifact_on_deployment{};  // "Warn" | "Enforce"
 };
 
 // FunctionCode, UpdateFunctionCode's code members, or a layer's Content.
 struct CodeInput {
-  std::optional<std::string> zip_file;  // the archive bytes (the API decodes base64)
-  std::optional<std::string> s3_bucket;
-  std::optional<std::string> s3_key;
-  std::optional<std::string> s3_object_version;
-  std::optional<std::string> image_uri;
+  std::optional<std::string> zip_file{};  // the archive bytes (the API decodes base64)
+  std::optional<std::string> s3_bucket{};
+  std::optional<std::string> s3_key{};
+  std::optional<std::string> s3_object_version{};
+  std::optional<std::string> image_uri{};
 };
 
 struct CreateFunctionInput {
-  std::string function_name;
-  std::string runtime;
-  std::string role;
-  std::string handler;
-  std::string description;
-  std::optional<int64_t> timeout_seconds;
-  std::optional<int64_t> memory_size_mb;
+  std::string function_name{};
+  std::string runtime{};
+  std::string role{};
+  std::string handler{};
+  std::string description{};
+  std::optional<int64_t> timeout_seconds{};
+  std::optional<int64_t> memory_size_mb{};
   std::string package_type = "Zip";
-  std::optional<std::string> architecture;
-  CodeInput code;
-  std::vector<std::string> layers;  // layer version ARNs
-  std::optional<std::string> code_signing_config_arn;
+  std::optional<std::string> architecture{};
+  CodeInput code{};
+  std::vector<std::string> layers{};  // layer version ARNs
+  std::optional<std::string> code_signing_config_arn{};
 };
 
 struct UpdateFunctionCodeInput {
-  std::string function_name;
-  CodeInput code;
-  std::optional<std::string> revision_id;  // must match when given (PreconditionFailed)
-  bool dry_run = false;                   // verify, do not store
+  std::string function_name{};
+  CodeInput code{};
+  std::optional<std::string> revision_id{};  // must match when given (PreconditionFailed)
+  bool dry_run = false;                      // verify, do not store
 };
 
 struct PublishLayerVersionInput {
-  std::string layer_name;
-  std::string description;
-  std::string license_info;
-  std::vector<std::string> compatible_runtimes;
-  std::vector<std::string> compatible_architectures;
-  CodeInput content;
+  std::string layer_name{};
+  std::string description{};
+  std::string license_info{};
+  std::vector<std::string> compatible_runtimes{};
+  std::vector<std::string> compatible_architectures{};
+  CodeInput content{};
 };
 
 // A function's attachment to a config (Put/GetFunctionCodeSigningConfig).
 struct FunctionCodeSigningConfig {
-  std::string code_signing_config_arn;
-  std::string function_name;
+  std::string code_signing_config_arn{};
+  std::string function_name{};
 };
 
 class LambdaService {
@@ -170,8 +170,7 @@ class LambdaService {
   // The caller's config of that ARN; CodeSigningConfigNotFound (or ResourceNotFound for the
   // config operations themselves, `for_function` false) otherwise.
   LambdaResult<store::CodeSigningConfigRecord> FindConfig(const signer::Caller& caller,
-                                                          std::string_view arn,
-                                                          bool for_function);
+                                                          std::string_view arn, bool for_function);
   // The package bytes of `code` (inline or from an embedded bucket).
   LambdaResult<std::string> ReadCode(const signer::Caller& caller, const CodeInput& code);
   // Runs the deploy checks of `package` (a function's code or a layer, `artifact` names it in

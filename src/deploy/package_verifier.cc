@@ -140,9 +140,9 @@ Result<PackageVerdict> PackageVerifier::Verify(std::string_view package,
         {DeployCheck::kMismatch, "the signature names no signing profile version"});
   } else if (std::find(allowed.begin(), allowed.end(), version_arn) == allowed.end() &&
              !verdict.Find(DeployCheck::kMismatch)) {
-    verdict.failures.push_back(
-        {DeployCheck::kMismatch, "signing profile version " + version_arn +
-                                     " is not an allowed publisher of " + config.arn});
+    verdict.failures.push_back({DeployCheck::kMismatch, "signing profile version " + version_arn +
+                                                            " is not an allowed publisher of " +
+                                                            config.arn});
   }
 
   // Revocation, read now from this installation's records. A job or profile version this
