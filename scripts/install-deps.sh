@@ -11,8 +11,8 @@ packages=(
   libcli11-dev libspdlog-dev
 )
 if [[ "${1:-}" == "--test" ]]; then
-  # awscli: the AWS CLI v2 as the API's client.
-  packages+=(libgtest-dev libgmock-dev libbenchmark-dev zip unzip python3 awscli)
+  # awscli: the AWS CLI v2 as the API's client. faketime: the Lambda test's expired signature.
+  packages+=(libgtest-dev libgmock-dev libbenchmark-dev zip unzip python3 awscli faketime)
   # npm (with Node.js) for the AWS SDK for JavaScript tests; a Node.js installed another way
   # (e.g. NodeSource, which bundles npm) is used as it is.
   if ! command -v npm >/dev/null 2>&1; then packages+=(npm); fi
