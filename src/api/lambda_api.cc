@@ -75,20 +75,22 @@ LambdaResult<std::vector<std::string>> StringList(const Json& object, std::strin
 LambdaResult<deploy::CodeInput> ParseCode(const Json& code, std::string_view prefix) {
   deploy::CodeInput in;
   const std::string p(prefix);
-  SIGNET_ASSIGN_OR_RETURN(std::optional<std::string> zip, params::OptionalString(code, p + "ZipFile"));
+  SIGNET_ASSIGN_OR_RETURN(std::optional<std::string> zip,
+                          params::OptionalString(code, p + "ZipFile"));
   if (zip) {
     Result<std::string> bytes = Base64Decode(*zip);
     if (!bytes.ok()) {
       return LambdaError{LambdaErrorCode::kInvalidParameterValue,
                          "Could not unzip uploaded file. Please check your file, then try to "
-                         "upload again. (ZipFile is not base64: " + bytes.status().message() +
-                             ")"};
+                         "upload again. (ZipFile is not base64: " +
+                             bytes.status().message() + ")"};
     }
     in.zip_file = std::move(bytes).value();
   }
   SIGNET_ASSIGN_OR_RETURN(in.s3_bucket, params::OptionalString(code, p + "S3Bucket"));
   SIGNET_ASSIGN_OR_RETURN(in.s3_key, params::OptionalString(code, p + "S3Key"));
-  SIGNET_ASSIGN_OR_RETURN(in.s3_object_version, params::OptionalString(code, p + "S3ObjectVersion"));
+  SIGNET_ASSIGN_OR_RETURN(in.s3_object_version,
+                          params::OptionalString(code, p + "S3ObjectVersion"));
   SIGNET_ASSIGN_OR_RETURN(in.image_uri, params::OptionalString(code, p + "ImageUri"));
   return in;
 }
@@ -144,7 +146,8 @@ LambdaResult<Reply> UpdateCodeSigningConfig(const Call& c) {
 }
 
 LambdaResult<Reply> DeleteCodeSigningConfig(const Call& c) {
-  SIGNET_ASSIGN_OR_RETURN(auto done, c.service.DeleteCodeSigningConfig(c.request.caller, c.path[0]));
+  SIGNET_ASSIGN_OR_RETURN(auto done,
+                          c.service.DeleteCodeSigningConfig(c.request.caller, c.path[0]));
   (void)done;
   return Reply{204, nullptr};
 }
@@ -179,13 +182,14 @@ Reply FunctionConfigReply(const deploy::FunctionCodeSigningConfig& f) {
 LambdaResult<Reply> PutFunctionCodeSigningConfig(const Call& c) {
   SIGNET_ASSIGN_OR_RETURN(Json body, params::ParseBody(c.request.body));
   SIGNET_ASSIGN_OR_RETURN(std::string arn, params::RequiredString(body, "CodeSigningConfigArn"));
-  SIGNET_ASSIGN_OR_RETURN(
-      auto f, c.service.PutFunctionCodeSigningConfig(c.request.caller, c.path[0], arn));
+  SIGNET_ASSIGN_OR_RETURN(auto f,
+                          c.service.PutFunctionCodeSigningConfig(c.request.caller, c.path[0], arn));
   return FunctionConfigReply(f);
 }
 
 LambdaResult<Reply> GetFunctionCodeSigningConfig(const Call& c) {
-  SIGNET_ASSIGN_OR_RETURN(auto f, c.service.GetFunctionCodeSigningConfig(c.request.caller, c.path[0]));
+  SIGNET_ASSIGN_OR_RETURN(auto f,
+                          c.service.GetFunctionCodeSigningConfig(c.request.caller, c.path[0]));
   return FunctionConfigReply(f);
 }
 
@@ -240,7 +244,8 @@ LambdaResult<Reply> UpdateFunctionCode(const Call& c) {
   in.function_name = c.path[0];
   SIGNET_ASSIGN_OR_RETURN(in.code, ParseCode(body, ""));
   SIGNET_ASSIGN_OR_RETURN(in.revision_id, params::OptionalString(body, "RevisionId"));
-  if (body.contains("DryRun") && body["DryRun"].is_boolean()) in.dry_run = body["DryRun"].get<bool>();
+  if (body.contains("DryRun") && body["DryRun"].is_boolean())
+    in.dry_run = body["DryRun"].get<bool>();
   SIGNET_ASSIGN_OR_RETURN(auto f, c.service.UpdateFunctionCode(c.request.caller, in));
   return Reply{200, lambda_shapes::FunctionConfiguration(f)};
 }
@@ -258,9 +263,8 @@ LambdaResult<Reply> GetFunctionConfiguration(const Call& c) {
 }
 
 LambdaResult<Reply> DeleteFunction(const Call& c) {
-  SIGNET_ASSIGN_OR_RETURN(
-      auto done,
-      c.service.DeleteFunction(c.request.caller, c.path[0], c.request.Query("Qualifier")));
+  SIGNET_ASSIGN_OR_RETURN(auto done, c.service.DeleteFunction(c.request.caller, c.path[0],
+                                                              c.request.Query("Qualifier")));
   (void)done;
   return Reply{204, nullptr};
 }
@@ -292,8 +296,7 @@ LambdaResult<Reply> PublishLayerVersion(const Call& c) {
   SIGNET_RETURN_IF_ERROR(params::CheckLength(in.description, "description", 0, 256));
   SIGNET_RETURN_IF_ERROR(params::CheckLength(in.license_info, "licenseInfo", 0, 512));
   SIGNET_ASSIGN_OR_RETURN(in.compatible_runtimes, StringList(body, "CompatibleRuntimes"));
-  SIGNET_ASSIGN_OR_RETURN(in.compatible_architectures,
-                          StringList(body, "CompatibleArchitectures"));
+  SIGNET_ASSIGN_OR_RETURN(in.compatible_architectures, StringList(body, "CompatibleArchitectures"));
   SIGNET_ASSIGN_OR_RETURN(auto layer, c.service.PublishLayerVersion(c.request.caller, in));
   return Reply{201, lambda_shapes::LayerVersion(layer)};
 }
@@ -380,14 +383,14 @@ Route Resolve(std::string_view method, const std::vector<std::string>& s) {
                   SIGNET_LAMBDA_OP("DELETE", DeleteFunctionCodeSigningConfig)});
   } else if (s[0] == "2015-03-31" && s[1] == "functions") {
     if (n == 2) {
-      return Match(method, {},
-                   {SIGNET_LAMBDA_OP("POST", CreateFunction),
-                    SIGNET_LAMBDA_OP("GET", ListFunctions)});
+      return Match(
+          method, {},
+          {SIGNET_LAMBDA_OP("POST", CreateFunction), SIGNET_LAMBDA_OP("GET", ListFunctions)});
     }
     if (n == 3) {
-      return Match(method, {s[2]},
-                   {SIGNET_LAMBDA_OP("GET", GetFunction),
-                    SIGNET_LAMBDA_OP("DELETE", DeleteFunction)});
+      return Match(
+          method, {s[2]},
+          {SIGNET_LAMBDA_OP("GET", GetFunction), SIGNET_LAMBDA_OP("DELETE", DeleteFunction)});
     }
     if (n == 4 && s[3] == "configuration") {
       return Match(method, {s[2]}, {SIGNET_LAMBDA_OP("GET", GetFunctionConfiguration)});
@@ -437,11 +440,11 @@ ApiResponse LambdaApi::Handle(const ApiRequest& request) {
   }
   Route route = Resolve(request.method, *segments);
   if (route.handler == nullptr) {
-    ApiResponse response = LambdaErrorResponse(
-        {LambdaErrorCode::kResourceNotFound,
-         (route.known_path ? "method " + request.method + " is not allowed on "
-                           : "no Lambda operation at " + request.method + " ") +
-             request.raw_path});
+    ApiResponse response =
+        LambdaErrorResponse({LambdaErrorCode::kResourceNotFound,
+                             (route.known_path ? "method " + request.method + " is not allowed on "
+                                               : "no Lambda operation at " + request.method + " ") +
+                                 request.raw_path});
     if (route.known_path) response.status = 405;
     return response;
   }
