@@ -52,8 +52,8 @@ else
   client_rc=254
 fi
 echo "CLI: $AWS ($("$AWS" --version 2>&1))"
-if ! command -v faketime >/dev/null 2>&1; then
-  echo "FAIL: faketime not found (Debian package faketime; scripts/install-deps.sh --test)"
+if ! compgen -G '/usr/lib/*/faketime/libfaketime.so.1' >/dev/null; then
+  echo "FAIL: libfaketime not found (Debian package faketime; scripts/install-deps.sh --test)"
   exit 1
 fi
 
@@ -104,14 +104,24 @@ fail() {
   return 0
 }
 
-# CLOCK: a faketime offset ("+2d") for the CLI, empty for the real clock.
-CLOCK=""
+# with_clock OFFSET COMMAND...: COMMAND with libfaketime preloaded, its clock OFFSET ahead ("+2d";
+# empty: the real clock). Preloaded directly, not through the faketime wrapper, so that a
+# background COMMAND's pid is its own (the wrapper would leave it running when killed).
+with_clock() {
+  local offset=$1
+  shift
+  if [[ -z $offset ]]; then
+    "$@"
+  else
+    LD_PRELOAD='/usr/$LIB/faketime/libfaketime.so.1' FAKETIME=$offset \
+      FAKETIME_DONT_FAKE_MONOTONIC=1 "$@"
+  fi
+}
+CLOCK="" # the CLI's clock offset
 cli() {
   local id=$1
   shift
-  local -a pre=()
-  [[ -n $CLOCK ]] && pre=(faketime -f "$CLOCK")
-  FAKETIME_DONT_FAKE_MONOTONIC=1 "${pre[@]}" "$AWS" --endpoint-url "$endpoint" \
+  with_clock "$CLOCK" "$AWS" --endpoint-url "$endpoint" \
     --cli-connect-timeout 10 --cli-read-timeout 60 "$@" >"$r/$id.out" 2>"$r/$id.err"
   echo $? >"$r/$id.rc"
   return 0
@@ -155,11 +165,13 @@ val() { "$PY" "$helper" get "$r/$1.out" "$2" 2>/dev/null; }
 
 # start_signetd [FAKETIME_OFFSET]
 start_signetd() {
-  local -a pre=()
-  [[ -n ${1:-} ]] && pre=(faketime -f "$1")
   : >"$work/signetd.out"
-  FAKETIME_DONT_FAKE_MONOTONIC=1 "${pre[@]}" "$signetd" --data-dir "$data" \
-    --listen 127.0.0.1:0 --log-level warn >"$work/signetd.out" 2>>"$work/signetd.log" &
+  local -a env=()
+  [[ -n ${1:-} ]] && env=(LD_PRELOAD='/usr/$LIB/faketime/libfaketime.so.1' FAKETIME="$1"
+    FAKETIME_DONT_FAKE_MONOTONIC=1)
+  # Started directly (not through a function) so that $! is signetd itself.
+  env "${env[@]}" "$signetd" --data-dir "$data" --listen 127.0.0.1:0 --log-level warn \
+    >"$work/signetd.out" 2>>"$work/signetd.log" &
   daemon_pid=$!
   endpoint=""
   local i
@@ -207,7 +219,7 @@ pv_outsider=$(val prof_outsider "d['profileVersionArn']")
 pv_short=$(val prof_shortlived "d['profileVersionArn']")
 pv_revocable=$(val prof_revocable "d['profileVersionArn']")
 
-# sign ID PROFILE IN OUT: the stock pipeline; sets $job to the signing job id.
+# sign ID PROFILE IN OUT: the stock pipeline; the signing job id is left in $work/ID.job.
 sign() {
   local id=$1 profile=$2 in=$3 out=$4 vid key
   cli "${id}_put" s3api put-object --bucket $bucket --key "in/$id.zip" --body "$in"
@@ -216,24 +228,43 @@ sign() {
     --source "s3={bucketName=$bucket,key=in/$id.zip,version=$vid}" \
     --destination "s3={bucketName=$bucket,prefix=signed/}"
   job=$(val "${id}_start" "d['jobId']")
+  echo "$job" >"$work/$id.job"
   cli "${id}_wait" signer wait successful-signing-job --job-id "$job"
   cli "${id}_desc" signer describe-signing-job --job-id "$job"
   key=$(val "${id}_desc" "d['signedObject']['s3']['key']")
   cli "${id}_get" s3api get-object --bucket $bucket --key "$key" "$out"
-  ok "${id}_get" "signed $id with $profile (job $job)"
+  ok "${id}_get" "signed $id with $profile (job $job)" >"$work/$id.log"
 }
-sign app publisher "$work/app.zip" "$work/app-signed.zip"
-job_app=$job
-sign outsider outsider "$work/app.zip" "$work/outsider-signed.zip"
-sign short shortlived "$work/app.zip" "$work/short-signed.zip"
-sign layer publisher "$work/layer.zip" "$work/layer-signed.zip"
-sign revoked publisher "$work/app.zip" "$work/revoked-signed.zip"
-job_revoked=$job
+# Independent pipelines run concurrently (each CLI call is mostly Python start-up).
+signers=()
+sign app publisher "$work/app.zip" "$work/app-signed.zip" &
+signers+=($!)
+sign outsider outsider "$work/app.zip" "$work/outsider-signed.zip" &
+signers+=($!)
+sign short shortlived "$work/app.zip" "$work/short-signed.zip" &
+signers+=($!)
+sign layer publisher "$work/layer.zip" "$work/layer-signed.zip" &
+signers+=($!)
+sign revoked publisher "$work/app.zip" "$work/revoked-signed.zip" &
+signers+=($!)
 sign early revocable "$work/app.zip" "$work/early-signed.zip"
+for p in "${signers[@]}"; do wait "$p"; done
+for id in app outsider short layer revoked early; do
+  if grep -q "^PASS" "$work/$id.log" 2>/dev/null; then
+    cat "$work/$id.log"
+    passed=$((passed + 1))
+  else
+    fail "signing $id" "$work/$id.log" "$r/${id}_start.err" "$r/${id}_wait.err" "$r/${id}_get.err"
+  fi
+done
+job_app=$(<"$work/app.job")
+job_revoked=$(<"$work/revoked.job")
 sleep 2
 effective=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 sleep 2
 sign late revocable "$work/app.zip" "$work/late-signed.zip"
+cat "$work/late.log"
+grep -q "^PASS" "$work/late.log" && passed=$((passed + 1)) || failed=$((failed + 1))
 # One flipped byte inside the function's code (the stored, uncompressed index.py).
 "$PY" -c 'import sys
 b = bytearray(open(sys.argv[1], "rb").read())
