@@ -11,8 +11,8 @@ packages=(
   libcli11-dev libspdlog-dev
 )
 if [[ "${1:-}" == "--test" ]]; then
-  # awscli: the AWS CLI v2 as the API's client.
-  packages+=(libgtest-dev libgmock-dev libbenchmark-dev zip unzip python3 awscli)
+  # awscli: the AWS CLI v2 as the API's client. faketime: the Lambda test's expired signature.
+  packages+=(libgtest-dev libgmock-dev libbenchmark-dev zip unzip python3 awscli faketime)
   # The OCI registry the image tests start (distribution 2.8), the tools that build and push test
   # images, htpasswd for its basic-auth set-up, curl to wait for it.
   packages+=(docker-registry skopeo umoci apache2-utils curl)

@@ -63,5 +63,8 @@ struct ApiResponse {
 std::optional<std::string> PercentDecode(std::string_view s);
 // Splits and decodes a raw query string; nullopt for a malformed escape.
 std::optional<std::multimap<std::string, std::string>> ParseQuery(std::string_view raw_query);
+// Splits a raw path into segments, percent-decoding each one after splitting so that an encoded
+// '/' stays inside its segment. A trailing slash is tolerated. nullopt for a malformed escape.
+std::optional<std::vector<std::string>> PathSegments(std::string_view raw_path);
 
 }  // namespace signet::api

@@ -142,25 +142,6 @@ Route Resolve(std::string_view method, const std::vector<std::string>& s) {
 
 #undef SIGNET_OPERATION
 
-// Splits the raw path into segments and percent-decodes each one after splitting, so that an
-// encoded '/' stays inside its segment. A trailing slash is tolerated.
-std::optional<std::vector<std::string>> PathSegments(std::string_view raw_path) {
-  std::vector<std::string> segments;
-  if (!raw_path.empty() && raw_path.front() == '/') raw_path.remove_prefix(1);
-  if (!raw_path.empty() && raw_path.back() == '/') raw_path.remove_suffix(1);
-  if (raw_path.empty()) return segments;
-  size_t start = 0;
-  while (true) {
-    const size_t slash = raw_path.find('/', start);
-    auto decoded = PercentDecode(raw_path.substr(start, slash - start));
-    if (!decoded) return std::nullopt;
-    segments.push_back(std::move(*decoded));
-    if (slash == std::string_view::npos) break;
-    start = slash + 1;
-  }
-  return segments;
-}
-
 // The AWS error of a failed operation, in the exception names its model lists.
 AwsError ErrorFor(const Operation& operation, const Status& status) {
   if (operation.errors == ErrorModel::kTagging) {

@@ -6,12 +6,17 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <system_error>
 
 #include "api/aws_error.h"
+#include "api/lambda_api.h"
 #include "api/s3_api.h"
 #include "api/signer_api.h"
+#include "core/file.h"
 #include "core/ids.h"
+#include "deploy/lambda_service.h"
+#include "deploy/package_verifier.h"
 #include "keys/file_key_store.h"
 #include "signer/certificate_authority.h"
 #include "signer/signer_service.h"
@@ -102,6 +107,30 @@ Result<int> LockDataDirectory(const fs::path& dir) {
   return fd;
 }
 
+// The deploy gate's trust anchors: this installation's root, then every certificate in
+// DATA/trusted-roots/*.pem (other installations' roots the operator trusts), in name order.
+Result<std::vector<crypto::Certificate>> LoadTrustAnchors(const fs::path& dir,
+                                                          const crypto::Certificate& root) {
+  std::vector<crypto::Certificate> anchors = {root};
+  const fs::path extra = dir / "trusted-roots";
+  std::error_code ec;
+  if (!fs::is_directory(extra, ec)) return anchors;
+  std::vector<fs::path> files;
+  for (const auto& entry : fs::directory_iterator(extra, ec)) {
+    if (entry.path().extension() == ".pem") files.push_back(entry.path());
+  }
+  if (ec) return UnavailableError("cannot list " + extra.string() + ": " + ec.message());
+  std::sort(files.begin(), files.end());
+  for (const fs::path& file : files) {
+    SIGNET_ASSIGN_OR_RETURN(std::string pem, ReadSmallFile(file, 1 << 20, "a trusted root"));
+    auto certs = crypto::Certificate::ParseBundle(pem);
+    if (!certs.ok()) return certs.status().WithContext("trusted root " + file.string());
+    anchors.insert(anchors.end(), certs->begin(), certs->end());
+    spdlog::info("deploy gate trusts the roots in {}", file.string());
+  }
+  return anchors;
+}
+
 }  // namespace
 
 // The data directory's lock, released last (Parts' first member).
@@ -124,6 +153,9 @@ struct Signetd::Parts {
   std::unique_ptr<signer::SignerService> signer;
   std::unique_ptr<SignerApi> signer_api;
   std::unique_ptr<S3Api> s3_api;
+  std::unique_ptr<deploy::PackageVerifier> package_verifier;
+  std::unique_ptr<deploy::LambdaService> lambda;
+  std::unique_ptr<LambdaApi> lambda_api;
   AccessKeyTable access_keys;
   std::unique_ptr<HttpServer> http;
 };
@@ -175,6 +207,15 @@ Result<std::unique_ptr<Signetd>> Signetd::Open(const SignetdConfig& config) {
   fs::remove_all(dir / "tmp", ec);
   parts->signer_api = std::make_unique<SignerApi>(*parts->signer, dir / "tmp");
   parts->s3_api = std::make_unique<S3Api>(*parts->buckets, *config.clock);
+  SIGNET_ASSIGN_OR_RETURN(std::vector<crypto::Certificate> anchors,
+                          LoadTrustAnchors(dir, parts->ca->root()));
+  SIGNET_ASSIGN_OR_RETURN(parts->package_verifier,
+                          deploy::PackageVerifier::Create(std::move(anchors), *parts->store,
+                                                          *config.clock));
+  parts->lambda = std::make_unique<deploy::LambdaService>(
+      *parts->store, parts->buckets.get(), *parts->package_verifier,
+      deploy::LambdaOptions{config.scope.partition, config.scope.region, config.clock});
+  parts->lambda_api = std::make_unique<LambdaApi>(*parts->lambda);
 
   std::unique_ptr<Signetd> daemon(new Signetd(config, std::move(parts), first_start));
   Signetd* self = daemon.get();
@@ -231,10 +272,12 @@ ApiResponse Signetd::Handle(const HttpRequestView& request) {
         response = parts_->signer_api->Handle(api);
       } else if (api.service == "s3") {
         response = parts_->s3_api->Handle(api);
+      } else if (api.service == "lambda") {
+        response = parts_->lambda_api->Handle(api);
       } else {
         response = JsonErrorResponse(
             AwsError{400, "UnknownServiceException",
-                     "this endpoint serves the signer and s3 services, not '" + api.service + "'"});
+                     "this endpoint serves the signer, s3 and lambda services, not '" + api.service + "'"});
       }
     }
   }

@@ -8,9 +8,11 @@
 //   access-keys.json    accepted access keys (0600); first start adds one admin key
 //   credentials, config the admin key and region as AWS shared files (0600), written once
 //   tmp/                signed packages being sent back (emptied at start)
+//   trusted-roots/*.pem optional: other installations' roots the Lambda deploy gate trusts
+//                       besides root-ca.pem (read at start)
 //
 // Every request but GET /healthz is SigV4-verified and routed by its credential scope's
-// service: "signer" (control plane and /revocations) or "s3". Thread-safe.
+// service: "signer" (control plane and /revocations), "s3" or "lambda". Thread-safe.
 #pragma once
 
 #include <chrono>

@@ -18,6 +18,8 @@ namespace signet::store {
 inline constexpr int kMaxSignerPageSize = 25;
 // The limit for listings that no AWS API bounds (usage records for cost exports).
 inline constexpr int kMaxUsagePageSize = 1000;
+// Lambda's limit on MaxItems (1..10000).
+inline constexpr int kMaxLambdaPageSize = 10000;
 
 struct PageRequest {
   int max_results = kMaxSignerPageSize;

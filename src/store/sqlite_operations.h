@@ -3,7 +3,7 @@
 // way leaves nothing behind even when the enclosing transaction goes on to commit.
 //
 // Implemented by concept: sqlite_profiles.cc (profiles, tags), sqlite_permissions.cc,
-// sqlite_jobs.cc, sqlite_usage.cc.
+// sqlite_jobs.cc, sqlite_usage.cc, sqlite_lambda.cc.
 //
 // Thread-safety: none; the SqliteStore's mutex serialises use. Does not own the connection.
 #pragma once
@@ -72,6 +72,31 @@ class SqliteOperations final : public StoreTransaction {
   Status AppendUsage(const UsageRecord& usage) override;
   Result<std::vector<UsageTotal>> SumUsage(const UsageQuery& query) override;
   Result<Page<UsageRecord>> ListUsage(const UsageQuery& query, const PageRequest& page) override;
+  Status CreateCodeSigningConfig(const CodeSigningConfigRecord& config) override;
+  Result<CodeSigningConfigRecord> GetCodeSigningConfig(std::string_view arn) override;
+  Status UpdateCodeSigningConfig(const CodeSigningConfigRecord& config) override;
+  Status DeleteCodeSigningConfig(std::string_view arn) override;
+  Result<Page<CodeSigningConfigRecord>> ListCodeSigningConfigs(std::string_view account,
+                                                               const PageRequest& page) override;
+  Result<Page<std::string>> ListFunctionsByCodeSigningConfig(std::string_view arn,
+                                                             const PageRequest& page) override;
+  Status CreateFunction(const FunctionRecord& function, std::string_view code) override;
+  Status UpdateFunction(const FunctionRecord& function,
+                        std::optional<std::string_view> code) override;
+  Result<FunctionRecord> GetFunction(std::string_view account, std::string_view name) override;
+  Result<std::string> GetFunctionCode(std::string_view account, std::string_view name) override;
+  Status DeleteFunction(std::string_view account, std::string_view name) override;
+  Result<Page<FunctionRecord>> ListFunctions(std::string_view account,
+                                             const PageRequest& page) override;
+  Result<LayerVersionRecord> PublishLayerVersion(const LayerVersionRecord& layer,
+                                                 std::string_view code) override;
+  Result<LayerVersionRecord> GetLayerVersion(std::string_view account, std::string_view layer_name,
+                                             int64_t version) override;
+  Result<LayerVersionRecord> GetLayerVersionByArn(std::string_view layer_version_arn) override;
+  Result<std::string> GetLayerVersionCode(std::string_view layer_version_arn) override;
+  Result<Page<LayerVersionRecord>> ListLayerVersions(std::string_view account,
+                                                     std::string_view layer_name,
+                                                     const PageRequest& page) override;
 
   // True once a failed write could not be undone: the transaction must then be rolled back
   // whatever the callback returns.
@@ -95,6 +120,11 @@ class SqliteOperations final : public StoreTransaction {
   Result<SigningJobRecord> ReadOneJob(Statement& select, std::string_view what);
   Status ReplaceTags(int64_t profile_id, const TagMap& tags);
   Status CheckTagCount(int64_t profile_id, std::string_view resource);
+  // Lambda (sqlite_lambda.cc).
+  Status CheckConfigExists(const std::optional<std::string>& arn);
+  Status WriteFunctionLayers(int64_t function_id, const std::vector<FunctionLayer>& layers);
+  Status WriteFunctionCode(int64_t function_id, std::string_view code);
+  Result<std::vector<FunctionRecord>> ReadFunctions(Statement& select, size_t limit);
 
   Connection& db_;
   bool broken_ = false;

@@ -122,6 +122,74 @@ CREATE TABLE usage_records (
 );
 CREATE INDEX usage_records_by_time ON usage_records (time);
 )sql"},
+    {3, "lambda code signing configs, functions and layer versions", R"sql(
+CREATE TABLE code_signing_configs (
+  seq INTEGER PRIMARY KEY,
+  account TEXT NOT NULL,
+  config_id TEXT NOT NULL UNIQUE,
+  arn TEXT NOT NULL UNIQUE,
+  description TEXT NOT NULL,
+  allowed_profile_version_arns TEXT NOT NULL,
+  policy TEXT NOT NULL CHECK (policy IN ('Warn', 'Enforce')),
+  last_modified INTEGER NOT NULL
+);
+CREATE INDEX code_signing_configs_by_account ON code_signing_configs (account, seq);
+CREATE TABLE functions (
+  id INTEGER PRIMARY KEY,
+  account TEXT NOT NULL,
+  name TEXT NOT NULL,
+  arn TEXT NOT NULL UNIQUE,
+  runtime TEXT NOT NULL,
+  role TEXT NOT NULL,
+  handler TEXT NOT NULL,
+  description TEXT NOT NULL,
+  timeout_seconds INTEGER NOT NULL,
+  memory_size_mb INTEGER NOT NULL,
+  package_type TEXT NOT NULL CHECK (package_type IN ('Zip', 'Image')),
+  architecture TEXT NOT NULL,
+  code_sha256 TEXT NOT NULL,
+  code_size INTEGER NOT NULL,
+  signing_profile_version_arn TEXT NOT NULL,
+  signing_job_arn TEXT NOT NULL,
+  code_signing_config_arn TEXT REFERENCES code_signing_configs (arn),
+  revision_id TEXT NOT NULL,
+  last_modified INTEGER NOT NULL,
+  UNIQUE (account, name)
+);
+CREATE INDEX functions_by_code_signing_config ON functions (code_signing_config_arn, name);
+CREATE TABLE function_layers (
+  function_id INTEGER NOT NULL REFERENCES functions (id) ON DELETE CASCADE,
+  position INTEGER NOT NULL,
+  arn TEXT NOT NULL,
+  code_size INTEGER NOT NULL,
+  signing_profile_version_arn TEXT NOT NULL,
+  signing_job_arn TEXT NOT NULL,
+  PRIMARY KEY (function_id, position)
+);
+CREATE TABLE function_code (
+  function_id INTEGER PRIMARY KEY REFERENCES functions (id) ON DELETE CASCADE,
+  code BLOB NOT NULL
+);
+CREATE TABLE layer_versions (
+  id INTEGER PRIMARY KEY,
+  account TEXT NOT NULL,
+  layer_name TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  layer_arn TEXT NOT NULL,
+  layer_version_arn TEXT NOT NULL UNIQUE,
+  description TEXT NOT NULL,
+  license_info TEXT NOT NULL,
+  compatible_runtimes TEXT NOT NULL,
+  compatible_architectures TEXT NOT NULL,
+  code_sha256 TEXT NOT NULL,
+  code_size INTEGER NOT NULL,
+  signing_profile_version_arn TEXT NOT NULL,
+  signing_job_arn TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  code BLOB NOT NULL,
+  UNIQUE (account, layer_name, version)
+);
+)sql"},
 };
 
 static_assert(std::size(kMigrations) == kSchemaVersion, "one migration per schema version");

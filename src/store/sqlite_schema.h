@@ -7,6 +7,7 @@
 //
 //   1  signing profiles (+ versions, parameters, tags, permissions), signing jobs (+ metadata)
 //   2  usage records (metering)
+//   3  Lambda code signing configs, functions (+ layers, code), layer versions
 #pragma once
 
 #include "core/status.h"
@@ -15,7 +16,7 @@
 namespace signet::store::sqlite {
 
 // The newest schema this program knows.
-inline constexpr int kSchemaVersion = 2;
+inline constexpr int kSchemaVersion = 3;
 
 // The database's schema version: 0 for an empty database.
 Result<int> ReadSchemaVersion(Connection& db);

@@ -167,4 +167,92 @@ Result<Page<UsageRecord>> Store::ListUsage(const UsageQuery& query, const PageRe
   return RunRead<Page<UsageRecord>>([&](StoreTransaction& tx) { return tx.ListUsage(query, page); });
 }
 
+// --- Lambda ---
+
+Status Store::CreateCodeSigningConfig(const CodeSigningConfigRecord& config) {
+  return InTransaction([&](StoreTransaction& tx) { return tx.CreateCodeSigningConfig(config); });
+}
+
+Result<CodeSigningConfigRecord> Store::GetCodeSigningConfig(std::string_view arn) {
+  return RunOne<CodeSigningConfigRecord>(
+      [&](StoreTransaction& tx) { return tx.GetCodeSigningConfig(arn); });
+}
+
+Status Store::UpdateCodeSigningConfig(const CodeSigningConfigRecord& config) {
+  return InTransaction([&](StoreTransaction& tx) { return tx.UpdateCodeSigningConfig(config); });
+}
+
+Status Store::DeleteCodeSigningConfig(std::string_view arn) {
+  return InTransaction([&](StoreTransaction& tx) { return tx.DeleteCodeSigningConfig(arn); });
+}
+
+Result<Page<CodeSigningConfigRecord>> Store::ListCodeSigningConfigs(std::string_view account,
+                                                                    const PageRequest& page) {
+  return RunOne<Page<CodeSigningConfigRecord>>(
+      [&](StoreTransaction& tx) { return tx.ListCodeSigningConfigs(account, page); });
+}
+
+Result<Page<std::string>> Store::ListFunctionsByCodeSigningConfig(std::string_view arn,
+                                                                  const PageRequest& page) {
+  return RunOne<Page<std::string>>(
+      [&](StoreTransaction& tx) { return tx.ListFunctionsByCodeSigningConfig(arn, page); });
+}
+
+Status Store::CreateFunction(const FunctionRecord& function, std::string_view code) {
+  return InTransaction([&](StoreTransaction& tx) { return tx.CreateFunction(function, code); });
+}
+
+Status Store::UpdateFunction(const FunctionRecord& function, std::optional<std::string_view> code) {
+  return InTransaction([&](StoreTransaction& tx) { return tx.UpdateFunction(function, code); });
+}
+
+Result<FunctionRecord> Store::GetFunction(std::string_view account, std::string_view name) {
+  return RunOne<FunctionRecord>(
+      [&](StoreTransaction& tx) { return tx.GetFunction(account, name); });
+}
+
+Result<std::string> Store::GetFunctionCode(std::string_view account, std::string_view name) {
+  return RunOne<std::string>(
+      [&](StoreTransaction& tx) { return tx.GetFunctionCode(account, name); });
+}
+
+Status Store::DeleteFunction(std::string_view account, std::string_view name) {
+  return InTransaction([&](StoreTransaction& tx) { return tx.DeleteFunction(account, name); });
+}
+
+Result<Page<FunctionRecord>> Store::ListFunctions(std::string_view account,
+                                                  const PageRequest& page) {
+  return RunOne<Page<FunctionRecord>>(
+      [&](StoreTransaction& tx) { return tx.ListFunctions(account, page); });
+}
+
+Result<LayerVersionRecord> Store::PublishLayerVersion(const LayerVersionRecord& layer,
+                                                      std::string_view code) {
+  return RunOne<LayerVersionRecord>(
+      [&](StoreTransaction& tx) { return tx.PublishLayerVersion(layer, code); });
+}
+
+Result<LayerVersionRecord> Store::GetLayerVersion(std::string_view account,
+                                                  std::string_view layer_name, int64_t version) {
+  return RunOne<LayerVersionRecord>(
+      [&](StoreTransaction& tx) { return tx.GetLayerVersion(account, layer_name, version); });
+}
+
+Result<LayerVersionRecord> Store::GetLayerVersionByArn(std::string_view layer_version_arn) {
+  return RunOne<LayerVersionRecord>(
+      [&](StoreTransaction& tx) { return tx.GetLayerVersionByArn(layer_version_arn); });
+}
+
+Result<std::string> Store::GetLayerVersionCode(std::string_view layer_version_arn) {
+  return RunOne<std::string>(
+      [&](StoreTransaction& tx) { return tx.GetLayerVersionCode(layer_version_arn); });
+}
+
+Result<Page<LayerVersionRecord>> Store::ListLayerVersions(std::string_view account,
+                                                          std::string_view layer_name,
+                                                          const PageRequest& page) {
+  return RunOne<Page<LayerVersionRecord>>(
+      [&](StoreTransaction& tx) { return tx.ListLayerVersions(account, layer_name, page); });
+}
+
 }  // namespace signet::store

@@ -79,6 +79,30 @@ class Store : public StoreOperations {
   Status AppendUsage(const UsageRecord& usage) final;
   Result<std::vector<UsageTotal>> SumUsage(const UsageQuery& query) final;
   Result<Page<UsageRecord>> ListUsage(const UsageQuery& query, const PageRequest& page) final;
+  Status CreateCodeSigningConfig(const CodeSigningConfigRecord& config) final;
+  Result<CodeSigningConfigRecord> GetCodeSigningConfig(std::string_view arn) final;
+  Status UpdateCodeSigningConfig(const CodeSigningConfigRecord& config) final;
+  Status DeleteCodeSigningConfig(std::string_view arn) final;
+  Result<Page<CodeSigningConfigRecord>> ListCodeSigningConfigs(std::string_view account,
+                                                               const PageRequest& page) final;
+  Result<Page<std::string>> ListFunctionsByCodeSigningConfig(std::string_view arn,
+                                                             const PageRequest& page) final;
+  Status CreateFunction(const FunctionRecord& function, std::string_view code) final;
+  Status UpdateFunction(const FunctionRecord& function, std::optional<std::string_view> code) final;
+  Result<FunctionRecord> GetFunction(std::string_view account, std::string_view name) final;
+  Result<std::string> GetFunctionCode(std::string_view account, std::string_view name) final;
+  Status DeleteFunction(std::string_view account, std::string_view name) final;
+  Result<Page<FunctionRecord>> ListFunctions(std::string_view account,
+                                             const PageRequest& page) final;
+  Result<LayerVersionRecord> PublishLayerVersion(const LayerVersionRecord& layer,
+                                                 std::string_view code) final;
+  Result<LayerVersionRecord> GetLayerVersion(std::string_view account, std::string_view layer_name,
+                                             int64_t version) final;
+  Result<LayerVersionRecord> GetLayerVersionByArn(std::string_view layer_version_arn) final;
+  Result<std::string> GetLayerVersionCode(std::string_view layer_version_arn) final;
+  Result<Page<LayerVersionRecord>> ListLayerVersions(std::string_view account,
+                                                     std::string_view layer_name,
+                                                     const PageRequest& page) final;
 
  private:
   // Runs one operation in its own transaction and returns its result.

@@ -24,6 +24,8 @@
 
 #include "core/status.h"
 #include "core/time.h"
+#include "store/code_signing_config_record.h"
+#include "store/function_record.h"
 #include "store/page.h"
 #include "store/profile_permission_record.h"
 #include "store/signing_job_record.h"
@@ -139,6 +141,50 @@ class StoreOperations {
   virtual Result<std::vector<UsageTotal>> SumUsage(const UsageQuery& query) = 0;
   // The records themselves, oldest first. page.max_results must be 1..kMaxUsagePageSize.
   virtual Result<Page<UsageRecord>> ListUsage(const UsageQuery& query, const PageRequest& page) = 0;
+  // --- Lambda: code signing configs, functions, layer versions (DESIGN.md §6) -------------------
+  // Listings take page.max_results 1..kMaxLambdaPageSize.
+
+  // kAlreadyExists for an id or ARN in use.
+  virtual Status CreateCodeSigningConfig(const CodeSigningConfigRecord& config) = 0;
+  virtual Result<CodeSigningConfigRecord> GetCodeSigningConfig(std::string_view arn) = 0;
+  // Replaces the config of the same ARN; kNotFound if there is none.
+  virtual Status UpdateCodeSigningConfig(const CodeSigningConfigRecord& config) = 0;
+  // kNotFound; kFailedPrecondition while a function names the config.
+  virtual Status DeleteCodeSigningConfig(std::string_view arn) = 0;
+  // The account's configs, oldest first.
+  virtual Result<Page<CodeSigningConfigRecord>> ListCodeSigningConfigs(std::string_view account,
+                                                                       const PageRequest& page) = 0;
+  // ARNs of the functions that name the config, by name. kNotFound for an unknown config.
+  virtual Result<Page<std::string>> ListFunctionsByCodeSigningConfig(std::string_view arn,
+                                                                     const PageRequest& page) = 0;
+
+  // Adds a function with its code. kAlreadyExists for (account, name) in use; kNotFound if
+  // function.code_signing_config_arn names no config.
+  virtual Status CreateFunction(const FunctionRecord& function, std::string_view code) = 0;
+  // Replaces the function's record and, when `code` is set, its code. kNotFound for an unknown
+  // function or config.
+  virtual Status UpdateFunction(const FunctionRecord& function,
+                                std::optional<std::string_view> code) = 0;
+  virtual Result<FunctionRecord> GetFunction(std::string_view account, std::string_view name) = 0;
+  virtual Result<std::string> GetFunctionCode(std::string_view account, std::string_view name) = 0;
+  virtual Status DeleteFunction(std::string_view account, std::string_view name) = 0;
+  // The account's functions, by name.
+  virtual Result<Page<FunctionRecord>> ListFunctions(std::string_view account,
+                                                     const PageRequest& page) = 0;
+
+  // Adds the next version of layer (account, layer_name) with its code; the Store assigns
+  // version and layer_version_arn and returns the record as stored.
+  virtual Result<LayerVersionRecord> PublishLayerVersion(const LayerVersionRecord& layer,
+                                                         std::string_view code) = 0;
+  virtual Result<LayerVersionRecord> GetLayerVersion(std::string_view account,
+                                                     std::string_view layer_name,
+                                                     int64_t version) = 0;
+  virtual Result<LayerVersionRecord> GetLayerVersionByArn(std::string_view layer_version_arn) = 0;
+  virtual Result<std::string> GetLayerVersionCode(std::string_view layer_version_arn) = 0;
+  // Newest first.
+  virtual Result<Page<LayerVersionRecord>> ListLayerVersions(std::string_view account,
+                                                             std::string_view layer_name,
+                                                             const PageRequest& page) = 0;
 };
 
 }  // namespace signet::store
