@@ -21,6 +21,7 @@
 // Thread-safe.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -33,6 +34,7 @@
 #include "core/status.h"
 #include "core/time.h"
 #include "keys/key_store.h"
+#include "signer/billing.h"
 #include "signer/caller.h"
 #include "signer/certificate_authority.h"
 #include "signer/platform.h"
@@ -60,7 +62,10 @@ struct SignerOptions {
   // costs 0. The defaults are the published AWS prices.
   std::map<std::string, int64_t, std::less<>> unit_price_micros = {
       {"AWSLambda-SHA384-ECDSA", 5'000}, {"Notation-OCI-SHA384-ECDSA", 500'000}};
-  std::string environment = "default";  // recorded on usage records
+  std::string environment = "default";  // recorded on usage records when billing is null
+  // Environment policy, prices and budgets (metering); null: environment and prices above.
+  // Must outlive the SignerService.
+  BillingPolicy* billing = nullptr;
   std::string signing_agent = "signet/0.1";
   int job_workers = 1;  // background StartSigningJob workers
 };
@@ -84,11 +89,13 @@ struct SignPayloadRequest {
   ProfileLookup profile;
   std::string payload;  // raw bytes (the API decodes base64)
   std::string payload_format;
+  std::string environment;  // as the caller named it (x-signet-environment); empty: default
 };
 
 struct SignPayloadResult {
   store::SigningJobRecord job;
   std::string signature;  // the JWS envelope bytes
+  std::vector<std::string> warnings;  // budget warnings (already logged by the caller's choice)
 };
 
 struct StartSigningJobRequest {
@@ -96,7 +103,11 @@ struct StartSigningJobRequest {
   store::S3Object source;  // bucket, key, version (required by AWS)
   store::S3Destination destination;
   std::string client_request_token;
+  std::string environment;  // as the caller named it; empty: default
 };
+
+// The job metadata entry that carries a StartSigningJob's environment to its worker.
+inline constexpr std::string_view kEnvironmentMetadata = "signet:environment";
 
 struct RevocationStatusRequest {
   Timestamp signature_timestamp;
@@ -160,11 +171,31 @@ class SignerService {
                                                            const store::PageRequest& page);
 
   // --- Signing ---
+  // Every signing path bills through the two metering steps below. A skipped environment is
+  // InvalidArgument (message starting kSigningSkippedPrefix) with no job and no usage; a budget
+  // that refuses is ResourceExhausted.
   Result<SignPayloadResult> SignPayload(const Caller& caller, const SignPayloadRequest& request);
   // Records the job (idempotent per caller account and client request token: the same token
   // returns the first job) and queues it; the job completes Succeeded or Failed with a reason.
+  // `warnings`, when given, receives the budget warnings known at the start.
   Result<store::SigningJobRecord> StartSigningJob(const Caller& caller,
-                                                  const StartSigningJobRequest& request);
+                                                  const StartSigningJobRequest& request,
+                                                  std::vector<std::string>* warnings = nullptr);
+
+  // --- Metering steps of every signing path (DESIGN.md §8) ---
+  // 1. Before signing: the environment decision for a signature on `platform_id` in the
+  //    environment the caller named (empty: default). Check `skip` before signing anything.
+  Result<BillingDecision> AuthorizeBillableSignature(std::string_view environment,
+                                                     std::string_view platform_id, Timestamp now);
+  // 2. Inside the transaction that stores `job` as Succeeded: appends its one usage record
+  //    (after the binding budget check, which may fail with ResourceExhausted and so abort the
+  //    transaction). Returns the budget warnings. Call ObserveSignature after the commit.
+  Result<std::vector<std::string>> RecordUsage(store::StoreTransaction& tx,
+                                               const store::SigningJobRecord& job,
+                                               const BillingDecision& decision, Timestamp now);
+  // After the commit: the signature metrics (count, cost, latency since `started`).
+  void ObserveSignature(const store::SigningJobRecord& job, const BillingDecision& decision,
+                        std::chrono::steady_clock::time_point started) const;
 
   // --- Jobs and revocation ---
   Result<store::SigningJobRecord> DescribeSigningJob(const Caller& caller,
