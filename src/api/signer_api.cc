@@ -222,11 +222,19 @@ ApiResponse SignerApi::Handle(const ApiRequest& request) {
   }
 
   const Operation& operation = *route.operation;
-  Call call{service_, req, std::move(route.path)};
+  std::vector<std::pair<std::string, std::string>> extra_headers;
+  Call call{service_, req, std::move(route.path), &extra_headers};
   try {
     Result<Json> result = operation.handler(call);
-    if (!result.ok()) return JsonErrorResponse(ErrorFor(operation, result.status()));
-    return JsonResponse(*result);
+    ApiResponse response = result.ok() ? JsonResponse(*result)
+                                       : JsonErrorResponse(ErrorFor(operation, result.status()));
+    if (!result.ok() && result.status().message().starts_with(signer::kSigningSkippedPrefix)) {
+      // Skipped by environment policy: a client tells it from a failure by this header.
+      response.SetHeader("x-signet-signing-skipped", "true");
+    }
+    for (auto& [name, value] : extra_headers) response.SetHeader(name, std::move(value));
+    response.operation = std::string(operation.name);
+    return response;
   } catch (const nlohmann::json::exception& e) {
     // Readers check types before converting, so this is a bug; still the caller's input.
     return JsonErrorResponse(

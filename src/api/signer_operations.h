@@ -7,6 +7,8 @@
 
 #include <nlohmann/json.hpp>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "api/http_message.h"
@@ -21,7 +23,12 @@ struct Call {
   signer::SignerService& service;
   const ApiRequest& request;
   std::vector<std::string> path;  // the URI's parameters, decoded, in URI order
+  // Extra response headers (x-signet-warning), sent with success and error answers alike.
+  std::vector<std::pair<std::string, std::string>>* response_headers = nullptr;
 };
+
+// The header that carries budget warnings of a signing ("; "-separated).
+inline constexpr std::string_view kWarningHeader = "x-signet-warning";
 
 // Profiles.
 Result<Json> PutSigningProfile(const Call& call);

@@ -8,8 +8,10 @@
 //   access-keys.json    accepted access keys (0600); first start adds one admin key
 //   credentials, config the admin key and region as AWS shared files (0600), written once
 //
-// Every request but GET /healthz is SigV4-verified and routed by its credential scope's
-// service: "signer" (control plane and /revocations) or "s3". Thread-safe.
+// Every request but GET /healthz and GET /metrics (Prometheus text format, like /healthz
+// unauthenticated: bind signetd to a trusted network) is SigV4-verified and routed by its
+// credential scope's service: "signer" (control plane, /revocations, /usage/cost) or "s3".
+// Thread-safe.
 #pragma once
 
 #include <chrono>
@@ -32,7 +34,13 @@ struct SignetdConfig {
   HttpServerOptions http;
   ArnScope scope;  // partition, region, account of the first start's admin key
   std::chrono::seconds max_clock_skew{std::chrono::minutes(5)};
-  std::string environment = "default";  // recorded on usage records
+  // Prices, environments and budgets (metering/metering_config.h); empty: the defaults, with
+  // one environment that signs.
+  std::filesystem::path metering_config;
+  // The default environment (requests without x-signet-environment). Empty: the metering
+  // configuration's default_environment, or "default" without a configuration. With a
+  // configuration it must be one of its environments.
+  std::string environment;
   const Clock* clock = &SystemClock();
 };
 
