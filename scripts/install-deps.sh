@@ -13,6 +13,8 @@ packages=(
 if [[ "${1:-}" == "--test" ]]; then
   # awscli: the AWS CLI v2 as the API's client.
   packages+=(libgtest-dev libgmock-dev libbenchmark-dev zip unzip python3 awscli)
+  # prometheus: its promtool checks the /metrics scrape (tests/integration/metering_test.py).
+  packages+=(prometheus)
   # npm (with Node.js) for the AWS SDK for JavaScript tests; a Node.js installed another way
   # (e.g. NodeSource, which bundles npm) is used as it is.
   if ! command -v npm >/dev/null 2>&1; then packages+=(npm); fi

@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
+#include "cli/cost_command.h"
 #include "cli/verify_zip.h"
 
 namespace signet::cli {
@@ -30,6 +31,9 @@ int RunSignet(int argc, char** argv) {
   verify_zip->add_option("--output,-o", output, "Report format")
       ->check(CLI::IsMember({"text", "json"}));
 
+  CostOptions cost;
+  CLI::App* cost_command = AddCostCommand(app, cost);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -40,6 +44,7 @@ int RunSignet(int argc, char** argv) {
     zip.json = output == "json";
     return RunVerifyZip(zip, std::cout, std::cerr);
   }
+  if (cost_command->parsed()) return RunCost(cost, std::cout, std::cerr);
   return kExitUsage;
 }
 
