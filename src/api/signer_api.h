@@ -10,6 +10,12 @@
 // ResourceNotFoundException/AccessDeniedException/ConflictException. An unknown path is 404
 // UnknownOperationException, a known path with the wrong method 405 MethodNotAllowedException.
 //
+// Metering (README "Cost and environments"): SignPayload and StartSigningJob take the
+// environment from the request header x-signet-environment and return budget warnings in
+// x-signet-warning; a skipped signing is a ValidationException with x-signet-signing-skipped:
+// true, a budget refusal 402 ServiceLimitExceededException. Responses name their operation
+// (ApiResponse::operation) for the request metrics.
+//
 // Thread-safe as the SignerService is; holds no state of its own.
 #pragma once
 

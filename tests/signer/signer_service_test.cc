@@ -1600,12 +1600,17 @@ class ScriptedBilling final : public BillingPolicy {
   bool deny = false;
 };
 
-TEST_F(SignerServiceTest, WithoutAPolicyOnlyTheConfiguredEnvironmentIsAccepted) {
-  Put(kOwnerCaller, "notation");
+SignPayloadRequest NotationRequest() {
   SignPayloadRequest r;
   r.profile = ProfileLookup{"notation", std::nullopt};
-  r.payload = Payload();
+  r.payload = notary::SerializePayload(ImageTarget());
   r.payload_format = std::string(kNotaryPayloadFormat);
+  return r;
+}
+
+TEST_F(SignerServiceTest, WithoutAPolicyOnlyTheConfiguredEnvironmentIsAccepted) {
+  Put(kOwnerCaller, "notation");
+  SignPayloadRequest r = NotationRequest();
   r.environment = "staging";
   Result<SignPayloadResult> other = service_->SignPayload(kOwnerCaller, r);
   EXPECT_EQ(other.status().code(), ErrorCode::kInvalidArgument);
@@ -1626,10 +1631,7 @@ TEST_F(SignerServiceTest, ThePolicyDecidesSkipPriceAndBudgetInTheUsageTransactio
   service_ = std::make_unique<SignerService>(*store_, buckets_.get(), *keys_, *ca_, options);
   ASSERT_TRUE(service_->Start().ok());
   Put(kOwnerCaller, "notation");
-  SignPayloadRequest r;
-  r.profile = ProfileLookup{"notation", std::nullopt};
-  r.payload = Payload();
-  r.payload_format = std::string(kNotaryPayloadFormat);
+  SignPayloadRequest r = NotationRequest();
 
   r.environment = "dev";
   Result<SignPayloadResult> skipped = service_->SignPayload(kOwnerCaller, r);
