@@ -42,6 +42,8 @@ CONFIG = {
         # Two image signatures: the first reaches the 50% warning share, the second 100%, the
         # third is refused.
         "capped": {"budget": {"monthly_micros": 1_000_000, "warn_at": 0.5, "over_budget": "deny"}},
+        # Eight concurrent image signings against a budget of two: exactly two are billed.
+        "race": {"budget": {"monthly_micros": 1_000_000, "warn_at": 1, "over_budget": "deny"}},
     },
 }
 
@@ -294,7 +296,7 @@ def scenario(daemon, signet, data, work):
     status, _, d = sign_payload(c, "images", "qa", 101)
     check("an unknown environment is a ValidationException naming the configured ones",
           status == 400 and "unknown environment 'qa'" in d.get("message", "") and
-          "capped, dev, prod, staging" in d.get("message", ""), d)
+          "capped, dev, prod, race, staging" in d.get("message", ""), d)
     status, _, d = c.json("POST", "/signing-jobs/with-payload",
                           {"profileName": "images", "payload": "bm90IGEgcGF5bG9hZA==",
                            "payloadFormat": "application/vnd.cncf.notary.payload.v1+json"}, env="prod")
@@ -335,6 +337,23 @@ def scenario(daemon, signet, data, work):
     check("the budget warning and the refusal are logged",
           "budget: environment capped has used" in log and "signing refused: environment capped" in log)
 
+    # Concurrent signings cannot together overrun a deny budget (decided in the usage transaction).
+    results = []
+    def race(i):
+        racer = Client(daemon.port, key, secret)
+        status, _, _ = sign_payload(racer, "images", "race", 300 + i)
+        results.append(status)  # list.append is atomic
+    racers = [threading.Thread(target=race, args=(i,)) for i in range(8)]
+    for t in racers:
+        t.start()
+    for t in racers:
+        t.join()
+    check("8 concurrent signings on a budget of 2: exactly 2 signed, 6 refused with 402",
+          sorted(results) == [200] * 2 + [402] * 6, sorted(results))
+    count("race", "images", NOTATION)
+    count("race", "images", NOTATION)
+    total += 2 * IMAGE_PRICE
+
     # --- Cost API errors ----------------------------------------------------------------------------
     status, _, d = c.json("GET", "/usage/cost", query=[("by", "region")])
     check("GET /usage/cost?by=region is a ValidationException", status == 400 and "cannot group by" in d.get("message", ""), d)
@@ -372,15 +391,16 @@ def scenario(daemon, signet, data, work):
 
     check("signatures by platform/profile/environment",
           sample("signet_signatures_total", platform=LAMBDA, profile="worker", environment="prod") == 3
+          and sample("signet_signatures_total", platform=NOTATION, profile="images", environment="race") == 2
           and sample("signet_signatures_total", platform=NOTATION, profile="images", environment="capped") == 2)
     check("cost in micro-dollars",
           sample("signet_signing_cost_microdollars_total", platform=NOTATION, profile="images",
                  environment="prod") == 2 * IMAGE_PRICE)
     check("signing latency histogram",
-          sample("signet_signing_duration_seconds_count", platform=NOTATION) == n_images + 2)
+          sample("signet_signing_duration_seconds_count", platform=NOTATION) == n_images + 4)
     check("HTTP requests by operation and status",
-          sample("signet_http_requests_total", service="signer", operation="SignPayload", status="200") == n_images + 2
-          and sample("signet_http_requests_total", service="signer", operation="SignPayload", status="402") == 1
+          sample("signet_http_requests_total", service="signer", operation="SignPayload", status="200") == n_images + 4
+          and sample("signet_http_requests_total", service="signer", operation="SignPayload", status="402") == 7
           and sample("signet_http_requests_total", service="s3", operation="ObjectPUT", status="200") == 2)
     check("refusals by reason",
           sample("signet_signing_refused_total", environment="dev", reason="skipped") == 2
@@ -388,6 +408,8 @@ def scenario(daemon, signet, data, work):
     check("the deploy-gate and admission families are exposed",
           "# TYPE signet_signature_validation_errors_total counter" in text
           and "# TYPE signet_admission_decisions_total counter" in text)
+    check("refusals by reason (race)",
+          sample("signet_signing_refused_total", environment="race", reason="over_budget") >= 6)
     check("no raw path is a label", "/signing-jobs" not in text and "/builds" not in text)
 
     # --- Restart: usage survives --------------------------------------------------------------------
