@@ -113,16 +113,7 @@ Result<metering::MeteringConfig> MeteringConfigFor(const SignetdConfig& config) 
     return metering::DefaultMeteringConfig(config.environment.empty() ? "default"
                                                                       : config.environment);
   }
-  SIGNET_ASSIGN_OR_RETURN(metering::MeteringConfig loaded,
-                          metering::LoadMeteringConfig(config.metering_config));
-  if (config.environment.empty()) return loaded;
-  std::vector<metering::Environment> environments;
-  for (const auto& [name, env] : loaded.environments.environments()) environments.push_back(env);
-  Result<metering::EnvironmentPolicy> policy =
-      metering::EnvironmentPolicy::Create(std::move(environments), config.environment);
-  if (!policy.ok()) return policy.status().WithContext("--environment");
-  loaded.environments = std::move(*policy);
-  return loaded;
+  return metering::LoadMeteringConfig(config.metering_config, config.environment);
 }
 
 // A bounded operation name for S3 requests (metrics): ListBuckets, Bucket<METHOD>, Object<METHOD>.

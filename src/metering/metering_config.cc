@@ -105,7 +105,7 @@ Result<Environment> ParseEnvironment(const std::string& name, const Json& j) {
   return env;
 }
 
-Result<MeteringConfig> ParseJson(const Json& root) {
+Result<MeteringConfig> ParseJson(const Json& root, std::string_view default_override) {
   SIGNET_RETURN_IF_ERROR(
       CheckObject(root, "the configuration", {"unit_price_micros", "default_environment",
                                               "environments"}));
@@ -136,6 +136,7 @@ Result<MeteringConfig> ParseJson(const Json& root) {
   std::string fallback = environments.size() == 1 ? environments[0].name : "";
   SIGNET_ASSIGN_OR_RETURN(std::string default_env,
                           StringMember(root, "the configuration", "default_environment", fallback));
+  if (!default_override.empty()) default_env = std::string(default_override);
   if (default_env.empty()) {
     return Bad("default_environment",
                "is required when more than one environment is configured");
@@ -152,19 +153,21 @@ Result<MeteringConfig> DefaultMeteringConfig(std::string_view environment) {
   return MeteringConfig{PriceTable::Defaults(), std::move(policy)};
 }
 
-Result<MeteringConfig> ParseMeteringConfig(std::string_view json, std::string_view source) {
+Result<MeteringConfig> ParseMeteringConfig(std::string_view json, std::string_view source,
+                                           std::string_view default_environment) {
   const std::string where = "metering configuration " + std::string(source);
   Json root = Json::parse(json, nullptr, /*allow_exceptions=*/false);
   if (root.is_discarded()) return InvalidArgumentError(where + ": not valid JSON");
-  Result<MeteringConfig> config = ParseJson(root);
+  Result<MeteringConfig> config = ParseJson(root, default_environment);
   if (!config.ok()) return config.status().WithContext(where);
   return config;
 }
 
-Result<MeteringConfig> LoadMeteringConfig(const std::filesystem::path& path) {
+Result<MeteringConfig> LoadMeteringConfig(const std::filesystem::path& path,
+                                          std::string_view default_environment) {
   SIGNET_ASSIGN_OR_RETURN(std::string text,
                           ReadSmallFile(path, kMaxConfigBytes, "a metering configuration"));
-  return ParseMeteringConfig(text, path.string());
+  return ParseMeteringConfig(text, path.string(), default_environment);
 }
 
 }  // namespace signet::metering

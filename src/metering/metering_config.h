@@ -36,8 +36,12 @@ struct MeteringConfig {
 // The configuration of a signetd without a file: default prices, one environment that signs.
 Result<MeteringConfig> DefaultMeteringConfig(std::string_view environment = "default");
 
-// `source` names the text in error messages (the file name).
-Result<MeteringConfig> ParseMeteringConfig(std::string_view json, std::string_view source);
-Result<MeteringConfig> LoadMeteringConfig(const std::filesystem::path& path);
+// `source` names the text in error messages (the file name). A non-empty `default_environment`
+// (signetd --environment) replaces the file's "default_environment" and must name one of its
+// environments.
+Result<MeteringConfig> ParseMeteringConfig(std::string_view json, std::string_view source,
+                                           std::string_view default_environment = {});
+Result<MeteringConfig> LoadMeteringConfig(const std::filesystem::path& path,
+                                          std::string_view default_environment = {});
 
 }  // namespace signet::metering

@@ -179,6 +179,17 @@ TEST(MeteringConfigTest, ErrorsNameTheMemberAndWhatToWrite) {
   ExpectError(R"({"environments": {}})", "at least one environment");
 }
 
+TEST(MeteringConfigTest, TheDefaultEnvironmentCanBeGivenOutsideTheFile) {
+  constexpr char kTwo[] = R"({"environments": {"a": {}, "b": {}}})";
+  Result<MeteringConfig> config = ParseMeteringConfig(kTwo, "two.json", "b");
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  EXPECT_EQ(config->environments.default_environment(), "b");
+  Result<MeteringConfig> replaced = ParseMeteringConfig(kExample, "example.json", "prod");
+  ASSERT_TRUE(replaced.ok());
+  EXPECT_EQ(replaced->environments.default_environment(), "prod");
+  EXPECT_FALSE(ParseMeteringConfig(kTwo, "two.json", "c").ok());
+}
+
 TEST(EnvironmentPolicyTest, ResolvesNamesAndRefusesOthersClearly) {
   Result<MeteringConfig> config = ParseMeteringConfig(kExample, "test.json");
   ASSERT_TRUE(config.ok());
