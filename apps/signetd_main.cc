@@ -28,8 +28,12 @@ int main(int argc, char** argv) {
       });
   app.add_option("--tls-cert", config.http.tls_certificate_file, "PEM certificate for HTTPS");
   app.add_option("--tls-key", config.http.tls_key_file, "PEM key for HTTPS");
-  app.add_option("--environment", config.environment, "environment recorded on usage")
-      ->capture_default_str();
+  app.add_option("--environment", config.environment,
+                 "default environment of signing requests (default: the metering "
+                 "configuration's default_environment, or \"default\")");
+  app.add_option("--metering-config", config.metering_config,
+                 "JSON file of prices, environments and budgets (README: Cost and environments)")
+      ->check(CLI::ExistingFile);
   app.add_option("--threads", config.http.worker_threads, "HTTP worker threads")
       ->capture_default_str();
   int skew_minutes = 5;

@@ -16,6 +16,8 @@ if [[ "${1:-}" == "--test" ]]; then
   # The OCI registry the image tests start (distribution 2.8), the tools that build and push test
   # images, htpasswd for its basic-auth set-up, curl to wait for it.
   packages+=(docker-registry skopeo umoci apache2-utils curl)
+  # prometheus: its promtool checks the /metrics scrape (tests/integration/metering_test.py).
+  packages+=(prometheus)
   # npm (with Node.js) for the AWS SDK for JavaScript tests; a Node.js installed another way
   # (e.g. NodeSource, which bundles npm) is used as it is.
   if ! command -v npm >/dev/null 2>&1; then packages+=(npm); fi

@@ -46,6 +46,8 @@ AwsError AwsErrorFromStatus(const Status& status) {
       return {409, "ConflictException", status.message()};
     case ErrorCode::kUnavailable:
       return {429, "TooManyRequestsException", status.message()};
+    case ErrorCode::kResourceExhausted:
+      return {402, "ServiceLimitExceededException", status.message()};
     case ErrorCode::kOk:
     case ErrorCode::kInternal:
       break;

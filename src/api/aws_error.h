@@ -31,7 +31,8 @@ ApiResponse JsonErrorResponse(const AwsError& error);
 // The AWS error for a Status from the domain: InvalidArgument → ValidationException 400,
 // NotFound → ResourceNotFoundException 404, PermissionDenied → AccessDeniedException 403,
 // FailedPrecondition and AlreadyExists → ConflictException 409, Unavailable →
-// TooManyRequestsException 429, anything else → InternalServiceErrorException 500 (with a
+// TooManyRequestsException 429, ResourceExhausted → ServiceLimitExceededException 402 (the
+// Signer model's status for it), anything else → InternalServiceErrorException 500 (with a
 // generic message; the detail is logged, not returned).
 AwsError AwsErrorFromStatus(const Status& status);
 

@@ -43,6 +43,9 @@ struct ApiResponse {
   std::string content_type = "application/json";
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;
+  // The API operation that answered (e.g. "SignPayload"), for metrics and logs; never a raw
+  // path. Empty when no operation matched.
+  std::string operation;
   // When set, the body is this byte range of a file, streamed (large S3 objects).
   struct FileBody {
     std::filesystem::path path;

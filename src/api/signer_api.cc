@@ -212,16 +212,27 @@ ApiResponse SignerApi::Handle(const ApiRequest& request) {
   }
 
   const Operation& operation = *route.operation;
-  Call call{service_, req, std::move(route.path), work_dir_};
+  std::vector<std::pair<std::string, std::string>> extra_headers;
+  Call call{service_, req, std::move(route.path), work_dir_, &extra_headers};
   try {
+    Status status;
+    ApiResponse response;
     if (operation.raw_handler != nullptr) {
-      Result<ApiResponse> response = operation.raw_handler(call);
-      if (!response.ok()) return JsonErrorResponse(ErrorFor(operation, response.status()));
-      return std::move(response).value();
+      Result<ApiResponse> raw = operation.raw_handler(call);
+      status = raw.status();
+      response = raw.ok() ? std::move(raw).value() : JsonErrorResponse(ErrorFor(operation, status));
+    } else {
+      Result<Json> result = operation.handler(call);
+      status = result.status();
+      response = result.ok() ? JsonResponse(*result) : JsonErrorResponse(ErrorFor(operation, status));
     }
-    Result<Json> result = operation.handler(call);
-    if (!result.ok()) return JsonErrorResponse(ErrorFor(operation, result.status()));
-    return JsonResponse(*result);
+    if (!status.ok() && status.message().starts_with(signer::kSigningSkippedPrefix)) {
+      // Skipped by environment policy: a client tells it from a failure by this header.
+      response.SetHeader("x-signet-signing-skipped", "true");
+    }
+    for (auto& [name, value] : extra_headers) response.SetHeader(name, std::move(value));
+    response.operation = std::string(operation.name);
+    return response;
   } catch (const nlohmann::json::exception& e) {
     // Readers check types before converting, so this is a bug; still the caller's input.
     return JsonErrorResponse(

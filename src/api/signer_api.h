@@ -16,6 +16,12 @@
 // x-signet-job-id, x-signet-job-arn, x-signet-job-owner, x-signet-profile-version-arn,
 // x-signet-signature-expires-at; errors are JSON, as for every other operation.
 //
+// Metering (README "Cost and environments"): SignPayload and StartSigningJob take the
+// environment from the request header x-signet-environment and return budget warnings in
+// x-signet-warning; a skipped signing is a ValidationException with x-signet-signing-skipped:
+// true, a budget refusal 402 ServiceLimitExceededException. Responses name their operation
+// (ApiResponse::operation) for the request metrics.
+//
 // Thread-safe as the SignerService is; holds no state of its own.
 #pragma once
 

@@ -59,6 +59,14 @@ Result<std::string> Reason(const Json& body) {
   return reason;
 }
 
+// Adds the signing's budget warnings to the response (one header, "; "-separated).
+void AddWarnings(const Call& call, const std::vector<std::string>& warnings) {
+  if (warnings.empty() || call.response_headers == nullptr) return;
+  std::string joined;
+  for (const std::string& w : warnings) joined += (joined.empty() ? "" : "; ") + w;
+  call.response_headers->emplace_back(std::string(kWarningHeader), std::move(joined));
+}
+
 Result<std::string> RequiredQuery(const ApiRequest& request, std::string_view name) {
   auto value = request.Query(name);
   if (!value) return Missing(name);
@@ -270,8 +278,10 @@ Result<Json> SignPayload(const Call& call) {
                          std::to_string(signer::kMaxSignPayloadBytes) + " bytes");
   }
   SIGNET_ASSIGN_OR_RETURN(sign.payload_format, RequiredString(body, "payloadFormat"));
+  sign.environment = call.request.Header(signer::kEnvironmentHeader);
   SIGNET_ASSIGN_OR_RETURN(signer::SignPayloadResult signed_payload,
                           call.service.SignPayload(call.request.caller, sign));
+  AddWarnings(call, signed_payload.warnings);
   Json metadata = Json::object();
   for (const auto& [key, value] : signed_payload.job.metadata) metadata[key] = value;
   return Json{{"jobId", signed_payload.job.job_id},
@@ -306,8 +316,11 @@ Result<Json> StartSigningJob(const Call& call) {
   SIGNET_ASSIGN_OR_RETURN(start.profile.profile_owner, OptionalAccount(body, "profileOwner"));
   SIGNET_ASSIGN_OR_RETURN(start.client_request_token, RequiredString(body, "clientRequestToken"));
   SIGNET_RETURN_IF_ERROR(CheckNotEmpty(start.client_request_token, "clientRequestToken"));
+  start.environment = call.request.Header(signer::kEnvironmentHeader);
+  std::vector<std::string> warnings;
   SIGNET_ASSIGN_OR_RETURN(store::SigningJobRecord job,
-                          call.service.StartSigningJob(call.request.caller, start));
+                          call.service.StartSigningJob(call.request.caller, start, &warnings));
+  AddWarnings(call, warnings);
   return Json{{"jobId", job.job_id}, {"jobOwner", job.job_owner}};
 }
 

@@ -8,6 +8,8 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "api/http_message.h"
@@ -24,7 +26,12 @@ struct Call {
   std::vector<std::string> path;  // the URI's parameters, decoded, in URI order
   // Where responses too large for memory are written; empty: the system's temporary directory.
   std::filesystem::path work_dir{};
+  // Extra response headers (x-signet-warning), sent with success and error answers alike.
+  std::vector<std::pair<std::string, std::string>>* response_headers = nullptr;
 };
+
+// The header that carries budget warnings of a signing ("; "-separated).
+inline constexpr std::string_view kWarningHeader = "x-signet-warning";
 
 // Profiles.
 Result<Json> PutSigningProfile(const Call& call);

@@ -33,6 +33,7 @@ Result<ApiResponse> SignPackage(const Call& call) {
     SIGNET_RETURN_IF_ERROR(params::CheckAccountId(*sign.profile.profile_owner, "profileOwner"));
   }
   sign.package_name = request.Query("packageName").value_or("");
+  sign.environment = request.Header(signer::kEnvironmentHeader);
   SIGNET_RETURN_IF_ERROR(
       params::CheckLength(sign.package_name, "packageName", 0, kMaxPackageNameLength));
   if (request.body.empty()) {
@@ -56,6 +57,9 @@ Result<ApiResponse> SignPackage(const Call& call) {
   ApiResponse response;
   response.content_type = "application/zip";
   response.file_body = ApiResponse::FileBody{temp, 0, size, /*remove_when_opened=*/true};
+  if (!job.status_reason.empty() && call.response_headers != nullptr) {
+    call.response_headers->emplace_back(std::string(kWarningHeader), job.status_reason);
+  }
   response.SetHeader("x-signet-job-id", job.job_id);
   response.SetHeader("x-signet-job-owner", job.job_owner);
   response.SetHeader("x-signet-job-arn", job.metadata["signingJobArn"]);

@@ -11,13 +11,18 @@
 
 #include "api/aws_error.h"
 #include "api/lambda_api.h"
+#include "api/cost_api.h"
+#include "api/metering_billing.h"
 #include "api/s3_api.h"
 #include "api/signer_api.h"
 #include "core/file.h"
 #include "core/ids.h"
 #include "deploy/lambda_service.h"
 #include "deploy/package_verifier.h"
+#include "core/signet_metrics.h"
 #include "keys/file_key_store.h"
+#include "metering/meter.h"
+#include "metering/metering_config.h"
 #include "signer/certificate_authority.h"
 #include "signer/signer_service.h"
 #include "store/bucket_store.h"
@@ -131,6 +136,30 @@ Result<std::vector<crypto::Certificate>> LoadTrustAnchors(const fs::path& dir,
   return anchors;
 }
 
+// The metering configuration: the file's, or the defaults; `environment` overrides its default.
+Result<metering::MeteringConfig> MeteringConfigFor(const SignetdConfig& config) {
+  if (config.metering_config.empty()) {
+    return metering::DefaultMeteringConfig(config.environment.empty() ? "default"
+                                                                      : config.environment);
+  }
+  return metering::LoadMeteringConfig(config.metering_config, config.environment);
+}
+
+// A bounded operation name for S3 requests (metrics): ListBuckets, Bucket<METHOD>, Object<METHOD>.
+std::string S3OperationLabel(const HttpRequestView& request) {
+  std::string_view method = request.method;
+  if (method != "GET" && method != "PUT" && method != "POST" && method != "DELETE" &&
+      method != "HEAD") {
+    method = "OTHER";
+  }
+  std::string_view path = request.raw_path;
+  if (path.starts_with("/")) path.remove_prefix(1);
+  if (path.empty()) return "ListBuckets";
+  const size_t slash = path.find('/');
+  const bool object = slash != std::string_view::npos && slash + 1 < path.size();
+  return (object ? "Object" : "Bucket") + std::string(method);
+}
+
 }  // namespace
 
 // The data directory's lock, released last (Parts' first member).
@@ -150,6 +179,8 @@ struct Signetd::Parts {
   std::unique_ptr<keys::FileKeyStore> keys;
   std::unique_ptr<signer::CertificateAuthority> ca;
   std::unique_ptr<store::BucketStore> buckets;
+  std::unique_ptr<metering::Meter> meter;
+  std::unique_ptr<MeteringBilling> billing;
   std::unique_ptr<signer::SignerService> signer;
   std::unique_ptr<SignerApi> signer_api;
   std::unique_ptr<S3Api> s3_api;
@@ -194,11 +225,16 @@ Result<std::unique_ptr<Signetd>> Signetd::Open(const SignetdConfig& config) {
     SIGNET_ASSIGN_OR_RETURN(parts->access_keys, AccessKeyTable::Load(access_keys_file));
   }
 
+  SIGNET_ASSIGN_OR_RETURN(metering::MeteringConfig metering_config, MeteringConfigFor(config));
+  parts->meter = std::make_unique<metering::Meter>(*parts->store, std::move(metering_config));
+  parts->billing = std::make_unique<MeteringBilling>(*parts->meter);
+  metrics::RegisterSignetMetrics();
+
   signer::SignerOptions signer_options;
   signer_options.partition = config.scope.partition;
   signer_options.region = config.scope.region;
   signer_options.clock = config.clock;
-  signer_options.environment = config.environment;
+  signer_options.billing = parts->billing.get();
   parts->signer = std::make_unique<signer::SignerService>(*parts->store, parts->buckets.get(),
                                                           *parts->keys, *parts->ca, signer_options);
   SIGNET_RETURN_IF_ERROR(parts->signer->Start());
@@ -242,6 +278,12 @@ ApiResponse Signetd::Handle(const HttpRequestView& request) {
 
   if ((request.method == "GET" || request.method == "HEAD") && request.raw_path == "/healthz") {
     response.body = "{\"status\":\"ok\"}";
+    response.operation = "Healthz";
+  } else if ((request.method == "GET" || request.method == "HEAD") &&
+             request.raw_path == "/metrics") {
+    response.content_type = std::string(metrics::kExpositionContentType);
+    response.body = metrics::DefaultMetrics().Render();
+    response.operation = "Metrics";
   } else {
     const SigV4Result auth = VerifySigV4(
         request,
@@ -268,10 +310,13 @@ ApiResponse Signetd::Handle(const HttpRequestView& request) {
       api.request_id = request_id;
       service = api.service;
       principal = key->principal;
-      if (api.service == "signer") {
+      if (api.service == "signer" && IsCostReportRequest(api)) {
+        response = HandleCostReport(api, *parts_->store, *config_.clock);
+      } else if (api.service == "signer") {
         response = parts_->signer_api->Handle(api);
       } else if (api.service == "s3") {
         response = parts_->s3_api->Handle(api);
+        response.operation = S3OperationLabel(request);
       } else if (api.service == "lambda") {
         response = parts_->lambda_api->Handle(api);
       } else {
@@ -283,9 +328,20 @@ ApiResponse Signetd::Handle(const HttpRequestView& request) {
   }
   response.SetHeader("x-amzn-RequestId", request_id);
   response.SetHeader("x-amz-request-id", request_id);
-  const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
-                          std::chrono::steady_clock::now() - started)
-                          .count();
+  const auto elapsed = std::chrono::steady_clock::now() - started;
+  const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count();
+  // Bounded labels: the operation name (or "unknown"/"unauthenticated"), never the path.
+  const std::string operation = !response.operation.empty() ? response.operation
+                                : service == "-"             ? "unauthenticated"
+                                                             : "unknown";
+  // The credential scope's service is the caller's text: only known names become labels.
+  const std::string metric_service =
+      service == "-" ? "none"
+      : (service == "signer" || service == "s3" || service == "lambda") ? service
+                                                                        : "other";
+  metrics::HttpRequests().Add({metric_service, operation, std::to_string(response.status)});
+  metrics::HttpRequestDuration().Observe({metric_service, operation},
+                                         std::chrono::duration<double>(elapsed).count());
   spdlog::info("request id={} method={} path={} service={} principal={} status={} us={}",
                request_id, request.method, request.raw_path, service, principal, response.status,
                micros);

@@ -11,8 +11,10 @@
 //   trusted-roots/*.pem optional: other installations' roots the Lambda deploy gate trusts
 //                       besides root-ca.pem (read at start)
 //
-// Every request but GET /healthz is SigV4-verified and routed by its credential scope's
-// service: "signer" (control plane and /revocations), "s3" or "lambda". Thread-safe.
+// Every request but GET /healthz and GET /metrics (Prometheus text format, like /healthz
+// unauthenticated: bind signetd to a trusted network) is SigV4-verified and routed by its
+// credential scope's service: "signer" (control plane, /revocations, /usage/cost), "s3" or "lambda".
+// Thread-safe.
 #pragma once
 
 #include <chrono>
@@ -35,7 +37,13 @@ struct SignetdConfig {
   HttpServerOptions http;
   ArnScope scope;  // partition, region, account of the first start's admin key
   std::chrono::seconds max_clock_skew{std::chrono::minutes(5)};
-  std::string environment = "default";  // recorded on usage records
+  // Prices, environments and budgets (metering/metering_config.h); empty: the defaults, with
+  // one environment that signs.
+  std::filesystem::path metering_config;
+  // The default environment (requests without x-signet-environment). Empty: the metering
+  // configuration's default_environment, or "default" without a configuration. With a
+  // configuration it must be one of its environments.
+  std::string environment;
   const Clock* clock = &SystemClock();
 };
 

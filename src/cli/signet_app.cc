@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
+#include "cli/cost_command.h"
 #include "cli/progress_bar.h"
 #include "cli/sign_zip.h"
 #include "cli/verify_zip.h"
@@ -78,6 +79,9 @@ int RunSignet(int argc, char** argv) {
   verify_zip->add_option("--aws-profile", zip.connection.aws_profile,
                          "AWS named profile for the revocation check's credentials");
 
+  CostOptions cost;
+  CLI::App* cost_command = AddCostCommand(app, cost);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -93,6 +97,7 @@ int RunSignet(int argc, char** argv) {
     zip.json = output == "json";
     return RunVerifyZip(zip, std::cout, std::cerr);
   }
+  if (cost_command->parsed()) return RunCost(cost, std::cout, std::cerr);
   return kExitUsage;
 }
 

@@ -14,6 +14,7 @@ std::string_view ErrorCodeName(ErrorCode code) {
     case ErrorCode::kPermissionDenied: return "PERMISSION_DENIED";
     case ErrorCode::kFailedPrecondition: return "FAILED_PRECONDITION";
     case ErrorCode::kUnavailable: return "UNAVAILABLE";
+    case ErrorCode::kResourceExhausted: return "RESOURCE_EXHAUSTED";
     case ErrorCode::kInternal: return "INTERNAL";
   }
   return "UNKNOWN";
@@ -41,6 +42,9 @@ Status FailedPreconditionError(std::string m) {
   return {ErrorCode::kFailedPrecondition, std::move(m)};
 }
 Status UnavailableError(std::string m) { return {ErrorCode::kUnavailable, std::move(m)}; }
+Status ResourceExhaustedError(std::string m) {
+  return {ErrorCode::kResourceExhausted, std::move(m)};
+}
 Status InternalError(std::string m) { return {ErrorCode::kInternal, std::move(m)}; }
 
 void AbortOnBadResultAccess(const Status& status) {

@@ -25,6 +25,7 @@ enum class ErrorCode {
   kPermissionDenied,    // authenticated but not allowed
   kFailedPrecondition,  // the system is not in a state that allows the operation
   kUnavailable,         // could not complete now (network, dependency down); may be retried
+  kResourceExhausted,   // a quota or budget is used up (AWS: ServiceLimitExceededException)
   kInternal,            // a bug or an invariant broken; never caused by user input alone
 };
 
@@ -61,6 +62,7 @@ Status AlreadyExistsError(std::string message);
 Status PermissionDeniedError(std::string message);
 Status FailedPreconditionError(std::string message);
 Status UnavailableError(std::string message);
+Status ResourceExhaustedError(std::string message);
 Status InternalError(std::string message);
 
 // Result<T> holds either a T or a non-OK Status.

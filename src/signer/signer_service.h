@@ -21,6 +21,7 @@
 // Thread-safe.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -33,6 +34,7 @@
 #include "core/status.h"
 #include "core/time.h"
 #include "keys/key_store.h"
+#include "signer/billing.h"
 #include "signer/caller.h"
 #include "signer/certificate_authority.h"
 #include "signer/platform.h"
@@ -61,7 +63,10 @@ struct SignerOptions {
   // costs 0. The defaults are the published AWS prices.
   std::map<std::string, int64_t, std::less<>> unit_price_micros = {
       {"AWSLambda-SHA384-ECDSA", 5'000}, {"Notation-OCI-SHA384-ECDSA", 500'000}};
-  std::string environment = "default";  // recorded on usage records
+  std::string environment = "default";  // recorded on usage records when billing is null
+  // Environment policy, prices and budgets (metering); null: environment and prices above.
+  // Must outlive the SignerService.
+  BillingPolicy* billing = nullptr;
   std::string signing_agent = "signet/0.1";
   int job_workers = 1;  // background StartSigningJob workers
 };
@@ -85,11 +90,13 @@ struct SignPayloadRequest {
   ProfileLookup profile;
   std::string payload;  // raw bytes (the API decodes base64)
   std::string payload_format;
+  std::string environment;  // as the caller named it (x-signet-environment); empty: default
 };
 
 struct SignPayloadResult {
   store::SigningJobRecord job;
   std::string signature;  // the JWS envelope bytes
+  std::vector<std::string> warnings;  // budget warnings (already logged by the caller's choice)
 };
 
 struct StartSigningJobRequest {
@@ -97,18 +104,22 @@ struct StartSigningJobRequest {
   store::S3Object source;  // bucket, key, version (required by AWS)
   store::S3Destination destination;
   std::string client_request_token;
+  std::string environment;  // as the caller named it; empty: default
 };
 
 // A package sent with the request (`signet sign zip`), signed as a job of a ZIP profile.
 struct SignPackageRequest {
   ProfileLookup profile;
   std::string package_name;  // the client's name for it (e.g. "function.zip"); may be empty
+  std::string environment;   // as the caller named it (x-signet-environment); empty: default
 };
 // How a SignPackage job describes its source and destination: no bucket holds either, and these
 // names can never be bucket names, so `aws signer describe-signing-job` shows where it came from.
 inline constexpr std::string_view kUploadSourceBucket = "(request body)";
 inline constexpr std::string_view kUploadDestinationBucket = "(response body)";
 inline constexpr std::string_view kDefaultPackageName = "package.zip";
+// The job metadata entry that carries a StartSigningJob's environment to its worker.
+inline constexpr std::string_view kEnvironmentMetadata = "signet:environment";
 
 struct RevocationStatusRequest {
   Timestamp signature_timestamp;
@@ -172,17 +183,39 @@ class SignerService {
                                                            const store::PageRequest& page);
 
   // --- Signing ---
+  // Every signing path bills through the two metering steps below. A skipped environment is
+  // InvalidArgument (message starting kSigningSkippedPrefix) with no job and no usage; a budget
+  // that refuses is ResourceExhausted.
   Result<SignPayloadResult> SignPayload(const Caller& caller, const SignPayloadRequest& request);
   // Records the job (idempotent per caller account and client request token: the same token
   // returns the first job) and queues it; the job completes Succeeded or Failed with a reason.
+  // `warnings`, when given, receives the budget warnings known at the start.
   Result<store::SigningJobRecord> StartSigningJob(const Caller& caller,
-                                                  const StartSigningJobRequest& request);
+                                                  const StartSigningJobRequest& request,
+                                                  std::vector<std::string>* warnings = nullptr);
+
+  // --- Metering steps of every signing path (DESIGN.md §8) ---
+  // 1. Before signing: the environment decision for a signature on `platform_id` in the
+  //    environment the caller named (empty: default). Check `skip` before signing anything.
+  Result<BillingDecision> AuthorizeBillableSignature(std::string_view environment,
+                                                     std::string_view platform_id, Timestamp now);
+  // 2. Inside the transaction that stores `job` as Succeeded: appends its one usage record
+  //    (after the binding budget check, which may fail with ResourceExhausted and so abort the
+  //    transaction). Returns the budget warnings. Call ObserveSignature after the commit.
+  Result<std::vector<std::string>> RecordUsage(store::StoreTransaction& tx,
+                                               const store::SigningJobRecord& job,
+                                               const BillingDecision& decision, Timestamp now);
+  // After the commit: the signature metrics (count, cost, latency since `started`).
+  void ObserveSignature(const store::SigningJobRecord& job, const BillingDecision& decision,
+                        std::chrono::steady_clock::time_point started) const;
 
   // Signs `package` synchronously as a job of a ZIP profile (authorised as StartSigningJob) and
   // streams the signed archive to `out`; the Succeeded job and its usage record are written in
   // one transaction before this returns. The caller Close()s `out` on success only; on error
   // `out` may hold a partial archive. A malformed, empty, oversized or already signed package is
-  // InvalidArgument with a message saying which; nothing is recorded or metered then.
+  // InvalidArgument with a message saying which; nothing is recorded or metered then. Billed in
+  // request.environment like every signing path (a skipping environment signs nothing); budget
+  // warnings come back in the returned job's status_reason ("; "-separated; not stored).
   Result<store::SigningJobRecord> SignPackage(const Caller& caller,
                                               const SignPackageRequest& request,
                                               zipsig::ByteSource& package, zipsig::ByteSink& out);

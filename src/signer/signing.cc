@@ -5,6 +5,7 @@
 
 #include "core/encoding.h"
 #include "core/ids.h"
+#include "core/signet_metrics.h"
 #include "crypto/digest.h"
 #include "notary/jws_envelope.h"
 #include "notary/payload.h"
@@ -67,7 +68,7 @@ SigningJobRecord NewJob(const Caller& caller, const SigningProfileRecord& profil
   return job;
 }
 
-store::UsageRecord UsageFor(const SigningJobRecord& job, const SignerOptions& options,
+store::UsageRecord UsageFor(const SigningJobRecord& job, const BillingDecision& decision,
                             Timestamp now) {
   store::UsageRecord usage;
   usage.time = now;
@@ -76,11 +77,16 @@ store::UsageRecord UsageFor(const SigningJobRecord& job, const SignerOptions& op
   usage.profile_name = job.profile_name;
   usage.profile_version = job.profile_version;
   usage.platform_id = job.platform_id;
-  usage.environment = options.environment;
-  auto price = options.unit_price_micros.find(job.platform_id);
-  usage.unit_price_micros = price == options.unit_price_micros.end() ? 0 : price->second;
+  usage.environment = decision.environment;
+  usage.unit_price_micros = decision.unit_price_micros;
   usage.job_id = job.job_id;
   return usage;
+}
+
+std::string JoinWarnings(const std::vector<std::string>& warnings) {
+  std::string out;
+  for (const std::string& w : warnings) out += (out.empty() ? "" : "; ") + w;
+  return out;
 }
 
 }  // namespace
@@ -102,8 +108,47 @@ Result<std::shared_ptr<const SigningMaterial>> SignerService::CheckCanSign(
   return material;
 }
 
+Result<BillingDecision> SignerService::AuthorizeBillableSignature(std::string_view environment,
+                                                                  std::string_view platform_id,
+                                                                  Timestamp now) {
+  if (options_.billing != nullptr) return options_.billing->Authorize(environment, platform_id, now);
+  if (!environment.empty() && environment != options_.environment) {
+    return InvalidArgumentError("unknown environment '" + std::string(environment.substr(0, 80)) +
+                                "'; this signetd is configured with: " + options_.environment);
+  }
+  BillingDecision decision;
+  decision.environment = options_.environment;
+  auto price = options_.unit_price_micros.find(platform_id);
+  decision.unit_price_micros = price == options_.unit_price_micros.end() ? 0 : price->second;
+  return decision;
+}
+
+Result<std::vector<std::string>> SignerService::RecordUsage(store::StoreTransaction& tx,
+                                                            const SigningJobRecord& job,
+                                                            const BillingDecision& decision,
+                                                            Timestamp now) {
+  const store::UsageRecord usage = UsageFor(job, decision, now);
+  std::vector<std::string> warnings;
+  if (options_.billing != nullptr) {
+    SIGNET_ASSIGN_OR_RETURN(warnings, options_.billing->Charge(tx, usage));
+  }
+  SIGNET_RETURN_IF_ERROR(tx.AppendUsage(usage));
+  return warnings;
+}
+
+void SignerService::ObserveSignature(const SigningJobRecord& job, const BillingDecision& decision,
+                                     std::chrono::steady_clock::time_point started) const {
+  const metrics::LabelValues labels = {job.platform_id, job.profile_name, decision.environment};
+  metrics::SignaturesTotal().Add(labels);
+  metrics::SigningCostMicrodollars().Add(labels, static_cast<uint64_t>(decision.unit_price_micros));
+  metrics::SigningDuration().Observe(
+      {job.platform_id},
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+}
+
 Result<SignPayloadResult> SignerService::SignPayload(const Caller& caller,
                                                      const SignPayloadRequest& request) {
+  const auto started = std::chrono::steady_clock::now();
   if (request.payload_format != kNotaryPayloadFormat) {
     return InvalidArgumentError("payloadFormat '" + request.payload_format + "' is not supported; use " +
                                 std::string(kNotaryPayloadFormat));
@@ -126,6 +171,9 @@ Result<SignPayloadResult> SignerService::SignPayload(const Caller& caller,
   const Timestamp now = options_.clock->Now();
   SIGNET_ASSIGN_OR_RETURN(std::shared_ptr<const SigningMaterial> material,
                           CheckCanSign(profile, now));
+  SIGNET_ASSIGN_OR_RETURN(BillingDecision decision,
+                          AuthorizeBillableSignature(request.environment, profile.platform_id, now));
+  if (decision.skip) return InvalidArgumentError(decision.skip_message);
 
   SigningJobRecord job = NewJob(caller, profile, *platform, now);
   job.payload = request.payload;
@@ -143,22 +191,25 @@ Result<SignPayloadResult> SignerService::SignPayload(const Caller& caller,
   sign.signing_agent = options_.signing_agent;
   SIGNET_ASSIGN_OR_RETURN(std::string envelope, notary::SignJwsEnvelope(sign, *material->signer));
 
-  const store::UsageRecord usage = UsageFor(job, options_, now);
   // The signature is returned only once its job and its usage record are durable together.
   SigningJobRecord stored;
+  std::vector<std::string> warnings;
   SIGNET_RETURN_IF_ERROR(store_.InTransaction([&](store::StoreTransaction& tx) -> Status {
     SIGNET_ASSIGN_OR_RETURN(stored, tx.CreateJob(job));
-    return tx.AppendUsage(usage);
+    SIGNET_ASSIGN_OR_RETURN(warnings, RecordUsage(tx, stored, decision, now));
+    return Status::Ok();
   }));
+  ObserveSignature(stored, decision, started);
   // Derived from the job, so returned but not stored (a durable write costs per row).
   stored.metadata = {{"signingProfileVersionArn", profile.version_arn},
                      {"signingJobArn", job_arn},
                      {"signatureMediaType", std::string(notary::kJwsMediaType)}};
-  return SignPayloadResult{std::move(stored), std::move(envelope)};
+  return SignPayloadResult{std::move(stored), std::move(envelope), std::move(warnings)};
 }
 
 Result<SigningJobRecord> SignerService::StartSigningJob(const Caller& caller,
-                                                        const StartSigningJobRequest& request) {
+                                                        const StartSigningJobRequest& request,
+                                                        std::vector<std::string>* warnings) {
   if (request.client_request_token.empty()) {
     return InvalidArgumentError("clientRequestToken must not be empty");
   }
@@ -186,7 +237,13 @@ Result<SigningJobRecord> SignerService::StartSigningJob(const Caller& caller,
     }
   }
 
+  SIGNET_ASSIGN_OR_RETURN(BillingDecision decision,
+                          AuthorizeBillableSignature(request.environment, profile.platform_id, now));
+  if (decision.skip) return InvalidArgumentError(decision.skip_message);
+  if (warnings != nullptr) *warnings = decision.warnings;
+
   SigningJobRecord job = NewJob(caller, profile, *platform, now);
+  job.metadata[std::string(kEnvironmentMetadata)] = decision.environment;
   job.source = request.source;
   job.destination = request.destination;
   job.status = store::JobStatus::kInProgress;
@@ -202,13 +259,21 @@ Result<SigningJobRecord> SignerService::StartSigningJob(const Caller& caller,
 }
 
 void SignerService::RunSigningJob(const std::string& job_id) {
+  const auto started = std::chrono::steady_clock::now();
   Result<SigningJobRecord> job = store_.GetJob(job_id);
   if (!job.ok() || job->status != store::JobStatus::kInProgress) return;
   Result<SigningProfileRecord> profile =
       store_.GetProfileVersion(job->job_owner, job->profile_name, job->profile_version);
+  // The environment named at the start; a job recorded before metering bills the default.
+  auto env = job->metadata.find(std::string(kEnvironmentMetadata));
+  Result<BillingDecision> decision = AuthorizeBillableSignature(
+      env == job->metadata.end() ? "" : env->second, job->platform_id, options_.clock->Now());
+  if (decision.ok() && decision->skip) decision = InvalidArgumentError(decision->skip_message);
   Timestamp expiry{};
   Result<store::S3Object> signed_object =
-      profile.ok() ? SignPackageObject(*job, *profile, &expiry) : profile.status();
+      !decision.ok()  ? decision.status()
+      : profile.ok() ? SignPackageObject(*job, *profile, &expiry)
+                     : profile.status();
   const Timestamp now = options_.clock->Now();
   store::JobCompletion completion;
   completion.completed_at = now;
@@ -216,13 +281,22 @@ void SignerService::RunSigningJob(const std::string& job_id) {
     completion.status = store::JobStatus::kSucceeded;
     completion.signature_expires_at = expiry;
     completion.signed_object = *signed_object;
-    const store::UsageRecord usage = UsageFor(*job, options_, now);
+    std::vector<std::string> warnings;
     Status done = store_.InTransaction([&](store::StoreTransaction& tx) -> Status {
-      SIGNET_RETURN_IF_ERROR(tx.CompleteJob(job_id, completion).status());
-      return tx.AppendUsage(usage);
+      // Budget warnings are the succeeded job's statusReason, where DescribeSigningJob shows them.
+      Result<std::vector<std::string>> charged = RecordUsage(tx, *job, *decision, now);
+      if (!charged.ok()) return charged.status();
+      completion.status_reason = JoinWarnings(*charged);
+      return tx.CompleteJob(job_id, completion).status();
     });
-    if (done.ok()) return;
-    completion.status_reason = "signed, but the job could not be recorded: " + done.message();
+    if (done.ok()) {
+      ObserveSignature(*job, *decision, started);
+      return;
+    }
+    // A budget that refuses at the binding check is the reason itself.
+    completion.status_reason = done.code() == ErrorCode::kResourceExhausted
+                                   ? done.message()
+                                   : "signed, but the job could not be recorded: " + done.message();
   } else {
     completion.status_reason = signed_object.status().message();
   }
@@ -244,7 +318,11 @@ Result<SigningJobRecord> SignerService::SignPackage(const Caller& caller,
                                 profile.platform_id + "; only " + std::string(kLambdaPlatformId) +
                                 " profiles sign ZIP packages");
   }
+  const auto started = std::chrono::steady_clock::now();
   const Timestamp now = options_.clock->Now();
+  SIGNET_ASSIGN_OR_RETURN(BillingDecision decision,
+                          AuthorizeBillableSignature(request.environment, profile.platform_id, now));
+  if (decision.skip) return InvalidArgumentError(decision.skip_message);
   SigningJobRecord job = NewJob(caller, profile, *platform, now);
   job.source = store::S3Object{std::string(kUploadSourceBucket),
                                request.package_name.empty() ? std::string(kDefaultPackageName)
@@ -257,13 +335,17 @@ Result<SigningJobRecord> SignerService::SignPackage(const Caller& caller,
   job.completed_at = now;
   job.signature_expires_at = expiry;
 
-  const store::UsageRecord usage = UsageFor(job, options_, now);
   // As SignPayload: the signed archive is handed out only once job and usage are durable.
   SigningJobRecord stored;
+  std::vector<std::string> warnings;
   SIGNET_RETURN_IF_ERROR(store_.InTransaction([&](store::StoreTransaction& tx) -> Status {
     SIGNET_ASSIGN_OR_RETURN(stored, tx.CreateJob(job));
-    return tx.AppendUsage(usage);
+    SIGNET_ASSIGN_OR_RETURN(warnings, RecordUsage(tx, stored, decision, now));
+    return Status::Ok();
   }));
+  ObserveSignature(stored, decision, started);
+  // Budget warnings travel with the answer (x-signet-warning), as SignPayload's do.
+  stored.status_reason = JoinWarnings(warnings);
   stored.metadata = {{"signingProfileVersionArn", profile.version_arn},
                      {"signingJobArn", JobArn(stored.job_owner, stored.job_id)}};
   return stored;

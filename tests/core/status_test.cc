@@ -35,7 +35,8 @@ TEST(StatusTest, OkAndErrors) {
 TEST(StatusTest, EveryCodeHasAName) {
   for (ErrorCode c : {ErrorCode::kInvalidArgument, ErrorCode::kNotFound, ErrorCode::kAlreadyExists,
                       ErrorCode::kPermissionDenied, ErrorCode::kFailedPrecondition,
-                      ErrorCode::kUnavailable, ErrorCode::kInternal}) {
+                      ErrorCode::kUnavailable, ErrorCode::kResourceExhausted,
+                      ErrorCode::kInternal}) {
     EXPECT_NE(ErrorCodeName(c), "UNKNOWN");
     EXPECT_NE(ErrorCodeName(c), "OK");
   }

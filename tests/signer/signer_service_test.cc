@@ -979,8 +979,9 @@ TEST_F(SignerServiceTest, StartSigningJobSignsTheZipIntoTheDestination) {
   EXPECT_EQ(job.signed_object->key, "signed/" + job.job_id + ".zip");
   EXPECT_EQ(job.signature_expires_at,
             std::optional<Timestamp>(AddValidity(clock_.Now(), profile.signature_validity)));
-  // The ARNs are derived from the job; the envelope in the signed ZIP names them.
-  EXPECT_TRUE(job.metadata.empty());
+  // The ARNs are derived from the job; the envelope in the signed ZIP names them. The only
+  // metadata is the environment the job is billed to.
+  EXPECT_EQ(job.metadata, (std::map<std::string, std::string>{{"signet:environment", "test"}}));
 
   auto object = buckets_->OpenObject("dst-bucket", job.signed_object->key);
   ASSERT_TRUE(object.ok()) << object.status().ToString();
@@ -1709,6 +1710,89 @@ TEST_F(SignerServiceTest, JobsAcceptedBeforeStartAreSignedOnce) {
   }
   EXPECT_EQ(signed_twice, 0) << "of 8 jobs, " << signed_twice
                              << " were signed again after the job recorded its signed object";
+}
+
+
+// --- Metering steps (DESIGN.md §8) ---------------------------------------------------------------
+
+// A BillingPolicy whose decisions the test sets (the real one is metering::Meter, tested with the
+// metering module and end to end in tests/integration/metering_test.sh).
+class ScriptedBilling final : public BillingPolicy {
+ public:
+  Result<BillingDecision> Authorize(std::string_view environment, std::string_view,
+                                    Timestamp) override {
+    if (environment == "dev") {
+      return BillingDecision{"dev", 0, true, std::string(kSigningSkippedPrefix) + "dev", {}};
+    }
+    return BillingDecision{"prod", 123, false, "", {"near budget"}};
+  }
+  Result<std::vector<std::string>> Charge(store::StoreTransaction&,
+                                          const store::UsageRecord& usage) override {
+    if (deny) return ResourceExhaustedError("over budget");
+    return std::vector<std::string>{"charged " + std::to_string(usage.unit_price_micros)};
+  }
+  bool deny = false;
+};
+
+SignPayloadRequest NotationRequest() {
+  SignPayloadRequest r;
+  r.profile = ProfileLookup{"notation", std::nullopt};
+  r.payload = notary::SerializePayload(ImageTarget());
+  r.payload_format = std::string(kNotaryPayloadFormat);
+  return r;
+}
+
+TEST_F(SignerServiceTest, WithoutAPolicyOnlyTheConfiguredEnvironmentIsAccepted) {
+  Put(kOwnerCaller, "notation");
+  SignPayloadRequest r = NotationRequest();
+  r.environment = "staging";
+  Result<SignPayloadResult> other = service_->SignPayload(kOwnerCaller, r);
+  EXPECT_EQ(other.status().code(), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(other.status().message(),
+            "unknown environment 'staging'; this signetd is configured with: test");
+  r.environment = "test";
+  ASSERT_TRUE(service_->SignPayload(kOwnerCaller, r).ok());
+  ASSERT_EQ(Usage().size(), 1u);
+  EXPECT_EQ(Usage()[0].environment, "test");
+}
+
+TEST_F(SignerServiceTest, ThePolicyDecidesSkipPriceAndBudgetInTheUsageTransaction) {
+  ScriptedBilling billing;
+  service_.reset();
+  SignerOptions options;
+  options.clock = &clock_;
+  options.billing = &billing;
+  service_ = std::make_unique<SignerService>(*store_, buckets_.get(), *keys_, *ca_, options);
+  ASSERT_TRUE(service_->Start().ok());
+  Put(kOwnerCaller, "notation");
+  SignPayloadRequest r = NotationRequest();
+
+  r.environment = "dev";
+  Result<SignPayloadResult> skipped = service_->SignPayload(kOwnerCaller, r);
+  EXPECT_EQ(skipped.status().code(), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(skipped.status().message().rfind(kSigningSkippedPrefix, 0), 0u);
+  EXPECT_TRUE(Usage().empty());
+
+  r.environment = "prod";
+  Result<SignPayloadResult> signed_payload = service_->SignPayload(kOwnerCaller, r);
+  ASSERT_TRUE(signed_payload.ok()) << signed_payload.status().ToString();
+  EXPECT_EQ(signed_payload->warnings, std::vector<std::string>{"charged 123"});
+  ASSERT_EQ(Usage().size(), 1u);
+  EXPECT_EQ(Usage()[0].environment, "prod");
+  EXPECT_EQ(Usage()[0].unit_price_micros, 123);
+
+  billing.deny = true;
+  Result<SignPayloadResult> denied = service_->SignPayload(kOwnerCaller, r);
+  EXPECT_EQ(denied.status().code(), ErrorCode::kResourceExhausted);
+  EXPECT_EQ(Usage().size(), 1u);  // neither a job nor a usage record was written
+  store::SigningJobFilter all;
+  all.account = std::string(kOwner);
+  store::PageRequest page;
+  page.max_results = 25;
+  auto jobs = store_->ListJobs(all, page);
+  ASSERT_TRUE(jobs.ok()) << jobs.status().ToString();
+  EXPECT_EQ(jobs->items.size(), 1u);
+  service_.reset();  // before `billing` goes out of scope
 }
 
 }  // namespace

@@ -1,0 +1,108 @@
+// Metrics: counters and histograms with labels, rendered in the Prometheus text exposition
+// format 0.0.4 (what signetd serves on /metrics).
+//
+// Any module records into a Registry (usually DefaultMetrics(), the process-wide one that
+// signetd serves; tests may build their own). A family is registered once by name with its
+// label names; each distinct tuple of label values is one series. Label values must be bounded
+// (operation names, platform ids, profile and environment names), never raw paths or ids: a
+// family holds at most kMaxSeriesPerFamily series, and further tuples are counted in one series
+// whose labels are all "_overflow_".
+//
+// Contract violations are bugs and abort: registering a name twice with another type, labels
+// or buckets; recording with the wrong number of label values; an invalid metric or label name.
+//
+// Thread-safety: everything is safe to call from any thread. Families live as long as their
+// Registry; references returned by Counter()/Histogram() stay valid.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace signet::metrics {
+
+inline constexpr size_t kMaxSeriesPerFamily = 10'000;
+
+// Label values, in the order of the family's label names.
+using LabelValues = std::vector<std::string>;
+
+// A monotonically increasing integer count per label tuple (exact up to 2^53 when scraped).
+class CounterFamily {
+ public:
+  void Add(const LabelValues& labels, uint64_t amount = 1);
+  uint64_t Value(const LabelValues& labels) const;  // 0 for a tuple never recorded
+
+ private:
+  friend class Registry;
+  CounterFamily(std::string name, std::string help, std::vector<std::string> label_names);
+  void Render(std::string& out) const;
+
+  const std::string name_;
+  const std::string help_;
+  const std::vector<std::string> label_names_;
+  mutable std::mutex mu_;
+  std::map<LabelValues, uint64_t> series_;
+};
+
+// Observations counted into cumulative buckets (upper bounds, ascending; +Inf is implicit).
+class HistogramFamily {
+ public:
+  void Observe(const LabelValues& labels, double value);
+  uint64_t Count(const LabelValues& labels) const;
+
+ private:
+  friend class Registry;
+  struct Series {
+    std::vector<uint64_t> buckets;  // non-cumulative counts, one per bound, then +Inf
+    double sum = 0;
+    uint64_t count = 0;
+  };
+  HistogramFamily(std::string name, std::string help, std::vector<std::string> label_names,
+                  std::vector<double> bounds);
+  void Render(std::string& out) const;
+
+  const std::string name_;
+  const std::string help_;
+  const std::vector<std::string> label_names_;
+  const std::vector<double> bounds_;
+  mutable std::mutex mu_;
+  std::map<LabelValues, Series> series_;
+};
+
+class Registry {
+ public:
+  Registry() = default;
+  Registry(const Registry&) = delete;
+  Registry& operator=(const Registry&) = delete;
+
+  // Returns the family of this name, registering it on first use.
+  CounterFamily& Counter(std::string_view name, std::string_view help,
+                         std::vector<std::string> label_names);
+  HistogramFamily& Histogram(std::string_view name, std::string_view help,
+                             std::vector<std::string> label_names, std::vector<double> bounds);
+
+  // Every family, ordered by name, in the text exposition format 0.0.4 (Content-Type
+  // kExpositionContentType). A family with no series yet shows its HELP and TYPE only.
+  std::string Render() const;
+
+ private:
+  mutable std::mutex mu_;
+  std::map<std::string, std::unique_ptr<CounterFamily>, std::less<>> counters_;
+  std::map<std::string, std::unique_ptr<HistogramFamily>, std::less<>> histograms_;
+};
+
+inline constexpr std::string_view kExpositionContentType = "text/plain; version=0.0.4; charset=utf-8";
+
+// The process-wide registry signetd serves.
+Registry& DefaultMetrics();
+
+// Label value and HELP escaping of the exposition format (exposed for tests).
+std::string EscapeLabelValue(std::string_view value);
+std::string EscapeHelp(std::string_view help);
+
+}  // namespace signet::metrics

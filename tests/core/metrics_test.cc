@@ -1,0 +1,69 @@
+// The metrics registry and its Prometheus text exposition (format 0.0.4).
+#include "core/metrics.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace signet::metrics {
+namespace {
+
+TEST(MetricsTest, CountersRenderSortedWithEscapedLabels) {
+  Registry registry;
+  CounterFamily& c = registry.Counter("signet_test_total", "A test\\counter\nwith lines.",
+                                      {"env", "op"});
+  c.Add({"prod", "SignPayload"});
+  c.Add({"prod", "SignPayload"}, 4);
+  c.Add({"a\"b\\c\nd", "x"});
+  EXPECT_EQ(c.Value({"prod", "SignPayload"}), 5u);
+  EXPECT_EQ(c.Value({"dev", "SignPayload"}), 0u);
+  registry.Counter("signet_empty_total", "No samples yet.", {"x"});
+  EXPECT_EQ(&registry.Counter("signet_test_total", "ignored", {"env", "op"}), &c);
+  EXPECT_EQ(registry.Render(),
+            "# HELP signet_empty_total No samples yet.\n"
+            "# TYPE signet_empty_total counter\n"
+            "# HELP signet_test_total A test\\\\counter\\nwith lines.\n"
+            "# TYPE signet_test_total counter\n"
+            "signet_test_total{env=\"a\\\"b\\\\c\\nd\",op=\"x\"} 1\n"
+            "signet_test_total{env=\"prod\",op=\"SignPayload\"} 5\n");
+}
+
+TEST(MetricsTest, HistogramsAreCumulativeWithSumAndCount) {
+  Registry registry;
+  HistogramFamily& h = registry.Histogram("signet_latency_seconds", "Latency.", {"p"},
+                                          {0.01, 0.1, 1});
+  h.Observe({"x"}, 0.01);  // le is inclusive
+  h.Observe({"x"}, 0.5);
+  h.Observe({"x"}, 7);
+  EXPECT_EQ(h.Count({"x"}), 3u);
+  EXPECT_EQ(registry.Render(),
+            "# HELP signet_latency_seconds Latency.\n"
+            "# TYPE signet_latency_seconds histogram\n"
+            "signet_latency_seconds_bucket{p=\"x\",le=\"0.01\"} 1\n"
+            "signet_latency_seconds_bucket{p=\"x\",le=\"0.1\"} 1\n"
+            "signet_latency_seconds_bucket{p=\"x\",le=\"1\"} 2\n"
+            "signet_latency_seconds_bucket{p=\"x\",le=\"+Inf\"} 3\n"
+            "signet_latency_seconds_sum{p=\"x\"} 7.51\n"
+            "signet_latency_seconds_count{p=\"x\"} 3\n");
+}
+
+TEST(MetricsTest, SeriesPerFamilyAreBounded) {
+  Registry registry;
+  CounterFamily& c = registry.Counter("signet_many_total", "Many.", {"id"});
+  for (size_t i = 0; i < kMaxSeriesPerFamily + 5; ++i) c.Add({std::to_string(i)});
+  EXPECT_EQ(c.Value({"_overflow_"}), 5u);
+  EXPECT_EQ(c.Value({"0"}), 1u);
+}
+
+TEST(MetricsDeathTest, MisuseIsABug) {
+  Registry registry;
+  CounterFamily& c = registry.Counter("signet_x_total", "X.", {"a"});
+  EXPECT_DEATH(c.Add({"1", "2"}), "takes 1 label values");
+  EXPECT_DEATH(registry.Histogram("signet_x_total", "X.", {"a"}, {1}), "registered as a counter");
+  EXPECT_DEATH(registry.Counter("signet_x_total", "X.", {"b"}), "other labels");
+  EXPECT_DEATH(registry.Counter("bad-name", "X.", {}), "invalid metric name");
+  EXPECT_DEATH(registry.Histogram("signet_h", "H.", {}, {2, 1}), "ascending");
+}
+
+}  // namespace
+}  // namespace signet::metrics
