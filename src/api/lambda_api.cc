@@ -450,8 +450,13 @@ ApiResponse LambdaApi::Handle(const ApiRequest& request) {
   }
   try {
     LambdaResult<Reply> reply = route.handler(Call{service_, request, std::move(route.path)});
-    if (!reply.ok()) return LambdaErrorResponse(reply.error());
+    if (!reply.ok()) {
+      ApiResponse error = LambdaErrorResponse(reply.error());
+      error.operation = std::string(route.name);
+      return error;
+    }
     ApiResponse response;
+    response.operation = std::string(route.name);
     response.status = reply->status;
     response.content_type = "application/json";
     if (!reply->body.is_null()) {

@@ -69,6 +69,7 @@ LambdaError LambdaError::FromStatus(const Status& status) {
     case ErrorCode::kPermissionDenied:
       return {LambdaErrorCode::kAccessDenied, status.message()};
     case ErrorCode::kUnavailable:
+    case ErrorCode::kResourceExhausted:
       return {LambdaErrorCode::kTooManyRequests, status.message()};
     case ErrorCode::kOk:
     case ErrorCode::kInternal:

@@ -6,6 +6,7 @@
 
 #include "core/file.h"
 #include "core/ids.h"
+#include "core/signet_metrics.h"
 #include "deploy/code_signing_config.h"
 
 namespace signet::deploy {
@@ -352,6 +353,8 @@ LambdaResult<PackageVerdict> LambdaService::Gate(std::string_view function,
   std::lock_guard<std::mutex> lock(warnings_mu_);
   for (const CheckFailure& f : verdict.failures) {
     ++warnings_[{std::string(function), std::string(DeployCheckName(f.check))}];
+    metrics::SignatureValidationErrors().Add(
+        {std::string(function), std::string(DeployCheckName(f.check))});
     spdlog::warn(
         "code signing warning: deployed under Warn function={} artifact={} check={} "
         "profile_version={} config={} reason={}",

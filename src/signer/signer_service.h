@@ -111,7 +111,7 @@ struct StartSigningJobRequest {
 struct SignPackageRequest {
   ProfileLookup profile;
   std::string package_name;  // the client's name for it (e.g. "function.zip"); may be empty
-  std::string environment;   // as the caller named it (x-signet-environment); empty: default
+  std::string environment{};  // as the caller named it (x-signet-environment); empty: default
 };
 // How a SignPackage job describes its source and destination: no bucket holds either, and these
 // names can never be bucket names, so `aws signer describe-signing-job` shows where it came from.

@@ -174,7 +174,7 @@ Status Store::CreateCodeSigningConfig(const CodeSigningConfigRecord& config) {
 }
 
 Result<CodeSigningConfigRecord> Store::GetCodeSigningConfig(std::string_view arn) {
-  return RunOne<CodeSigningConfigRecord>(
+  return RunRead<CodeSigningConfigRecord>(
       [&](StoreTransaction& tx) { return tx.GetCodeSigningConfig(arn); });
 }
 
@@ -188,13 +188,13 @@ Status Store::DeleteCodeSigningConfig(std::string_view arn) {
 
 Result<Page<CodeSigningConfigRecord>> Store::ListCodeSigningConfigs(std::string_view account,
                                                                     const PageRequest& page) {
-  return RunOne<Page<CodeSigningConfigRecord>>(
+  return RunRead<Page<CodeSigningConfigRecord>>(
       [&](StoreTransaction& tx) { return tx.ListCodeSigningConfigs(account, page); });
 }
 
 Result<Page<std::string>> Store::ListFunctionsByCodeSigningConfig(std::string_view arn,
                                                                   const PageRequest& page) {
-  return RunOne<Page<std::string>>(
+  return RunRead<Page<std::string>>(
       [&](StoreTransaction& tx) { return tx.ListFunctionsByCodeSigningConfig(arn, page); });
 }
 
@@ -207,12 +207,12 @@ Status Store::UpdateFunction(const FunctionRecord& function, std::optional<std::
 }
 
 Result<FunctionRecord> Store::GetFunction(std::string_view account, std::string_view name) {
-  return RunOne<FunctionRecord>(
+  return RunRead<FunctionRecord>(
       [&](StoreTransaction& tx) { return tx.GetFunction(account, name); });
 }
 
 Result<std::string> Store::GetFunctionCode(std::string_view account, std::string_view name) {
-  return RunOne<std::string>(
+  return RunRead<std::string>(
       [&](StoreTransaction& tx) { return tx.GetFunctionCode(account, name); });
 }
 
@@ -222,7 +222,7 @@ Status Store::DeleteFunction(std::string_view account, std::string_view name) {
 
 Result<Page<FunctionRecord>> Store::ListFunctions(std::string_view account,
                                                   const PageRequest& page) {
-  return RunOne<Page<FunctionRecord>>(
+  return RunRead<Page<FunctionRecord>>(
       [&](StoreTransaction& tx) { return tx.ListFunctions(account, page); });
 }
 
@@ -234,24 +234,24 @@ Result<LayerVersionRecord> Store::PublishLayerVersion(const LayerVersionRecord& 
 
 Result<LayerVersionRecord> Store::GetLayerVersion(std::string_view account,
                                                   std::string_view layer_name, int64_t version) {
-  return RunOne<LayerVersionRecord>(
+  return RunRead<LayerVersionRecord>(
       [&](StoreTransaction& tx) { return tx.GetLayerVersion(account, layer_name, version); });
 }
 
 Result<LayerVersionRecord> Store::GetLayerVersionByArn(std::string_view layer_version_arn) {
-  return RunOne<LayerVersionRecord>(
+  return RunRead<LayerVersionRecord>(
       [&](StoreTransaction& tx) { return tx.GetLayerVersionByArn(layer_version_arn); });
 }
 
 Result<std::string> Store::GetLayerVersionCode(std::string_view layer_version_arn) {
-  return RunOne<std::string>(
+  return RunRead<std::string>(
       [&](StoreTransaction& tx) { return tx.GetLayerVersionCode(layer_version_arn); });
 }
 
 Result<Page<LayerVersionRecord>> Store::ListLayerVersions(std::string_view account,
                                                           std::string_view layer_name,
                                                           const PageRequest& page) {
-  return RunOne<Page<LayerVersionRecord>>(
+  return RunRead<Page<LayerVersionRecord>>(
       [&](StoreTransaction& tx) { return tx.ListLayerVersions(account, layer_name, page); });
 }
 

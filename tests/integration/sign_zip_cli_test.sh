@@ -148,8 +148,30 @@ json_check describe "describe-signing-job: Succeeded, source is the request body
   "d['status'] == 'Succeeded' and d['source']['s3']['bucketName'] == '(request body)' and
    d['source']['s3']['key'] == 'function.zip' and d['profileName'] == 'fn_signer'"
 
+# The same archive deploys through the Lambda gate under Enforce, which reads the signer from it.
+run csc aws_ lambda create-code-signing-config \
+  --allowed-publishers "SigningProfileVersionArns=$version_arn" \
+  --code-signing-policies UntrustedArtifactOnDeployment=Enforce
+csc_arn=$("$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))["CodeSigningConfig"]["CodeSigningConfigArn"])' \
+  "$work/csc.out" 2>/dev/null)
+run deploy aws_ lambda create-function --function-name signed-by-cli --runtime nodejs20.x \
+  --role arn:aws:iam::000000000000:role/lambda-role --handler index.handler \
+  --zip-file "fileb://$signed" --code-signing-config-arn "$csc_arn"
+json_check deploy "aws lambda create-function accepts the archive under Enforce and names its job" \
+  "d['SigningJobArn'] == '$job_arn' and d['SigningProfileVersionArn'] == '$version_arn'"
+run deploy_unsigned aws_ lambda create-function --function-name unsigned-by-cli \
+  --runtime nodejs20.x --role arn:aws:iam::000000000000:role/lambda-role \
+  --handler index.handler --zip-file "fileb://$work/function.zip" --code-signing-config-arn "$csc_arn"
+expect_rc deploy_unsigned 254 "the unsigned original is blocked under Enforce" \
+  "CodeVerificationFailedException"
+
+# This signetd has only its default environment: naming another is refused, nothing signed.
+run sign_env "$signet" sign zip "$work/function.zip" --profile fn_signer -o "$work/second.zip" \
+  --env dev
+expect_rc sign_env 1 "--env naming an environment signetd does not have is refused" \
+  "unknown environment 'dev'"
 run sign_json "$signet" sign zip "$work/function.zip" --profile fn_signer -o "$work/second.zip" \
-  --output json --env dev
+  --output json
 json_check sign_json "sign zip --output json prints the job (DescribeSigningJob)" \
   "d['status'] == 'Succeeded' and d['jobId'] and d['signedFile'] == '$work/second.zip' and
    d['signingJobArn'].endswith('/signing-jobs/' + d['jobId']) and
