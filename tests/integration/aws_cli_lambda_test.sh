@@ -167,8 +167,10 @@ val() { "$PY" "$helper" get "$r/$1.out" "$2" 2>/dev/null; }
 start_signetd() {
   : >"$work/signetd.out"
   local -a env=()
+  # Under AddressSanitizer a preloaded library must be let in ahead of the ASan runtime.
   [[ -n ${1:-} ]] && env=(LD_PRELOAD='/usr/$LIB/faketime/libfaketime.so.1' FAKETIME="$1"
-    FAKETIME_DONT_FAKE_MONOTONIC=1)
+    FAKETIME_DONT_FAKE_MONOTONIC=1
+    ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0")
   # Started directly (not through a function) so that $! is signetd itself.
   env "${env[@]}" "$signetd" --data-dir "$data" --listen 127.0.0.1:0 --log-level warn \
     >"$work/signetd.out" 2>>"$work/signetd.log" &
