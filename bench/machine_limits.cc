@@ -18,6 +18,20 @@ std::string Run(const std::string& command) {
   return out;
 }
 
+// The rate on the machine-readable line "+F:<idx>:sha384:<bytes/s>"; 0 when there is none.
+double ParseSha384(std::istream& output) {
+  double result = 0;
+  for (std::string line; std::getline(output, line);) {
+    unsigned idx;
+    char name[32];
+    double bytes_per_s;
+    if (std::sscanf(line.c_str(), "+F:%u:%31[^:]:%lf", &idx, name, &bytes_per_s) == 3) {
+      result = bytes_per_s;
+    }
+  }
+  return result;
+}
+
 }  // namespace
 
 std::optional<MachineLimits> MeasureMachineLimits(int seconds) {
@@ -36,16 +50,17 @@ std::optional<MachineLimits> MeasureMachineLimits(int seconds) {
   }
   std::istringstream sha(
       Run("openssl speed -mr -seconds " + s + " -bytes 1048576 -evp sha384 2>/dev/null"));
-  for (std::string line; std::getline(sha, line);) {
-    unsigned idx;
-    char name[32];
-    double bytes_per_s;
-    if (std::sscanf(line.c_str(), "+F:%u:%31[^:]:%lf", &idx, name, &bytes_per_s) == 3) {
-      limits.sha384_bytes_per_s = bytes_per_s;
-    }
-  }
+  limits.sha384_bytes_per_s = ParseSha384(sha);
   if (limits.ecdsa_p384_sign_per_s <= 0 || limits.sha384_bytes_per_s <= 0) return std::nullopt;
   return limits;
+}
+
+std::optional<double> MeasureSha384BytesPerSecond(int seconds) {
+  std::istringstream sha(Run("openssl speed -mr -elapsed -seconds " + std::to_string(seconds) +
+                             " -bytes 1048576 -evp sha384 2>/dev/null"));
+  const double result = ParseSha384(sha);
+  if (result <= 0) return std::nullopt;
+  return result;
 }
 
 }  // namespace signet::bench

@@ -73,6 +73,8 @@ class MemorySource final : public ByteSource {
     return Status::Ok();
   }
 
+  std::optional<std::string_view> InMemory() const override { return bytes_; }
+
  private:
   std::string_view bytes_;
 };

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -20,6 +21,9 @@ class ByteSource {
   virtual uint64_t size() const = 0;
   // Reads exactly n bytes at offset into *out (resized); OutOfRange reads are InvalidArgument.
   virtual Status ReadAt(uint64_t offset, size_t n, std::string* out) = 0;
+  // All the bytes, when they are already in memory (valid as long as the source), so a reader can
+  // use them in place instead of copying them out with ReadAt; nullopt for a file.
+  virtual std::optional<std::string_view> InMemory() const { return std::nullopt; }
 
   // A regular file read with pread(2); its size is taken once, here. NotFound when it does not
   // exist, InvalidArgument for a directory or a non-regular file (a pipe has no end to seek).

@@ -421,8 +421,23 @@ namespace {
 // thread reads ahead and, when `sink` is given, writes each chunk once it was consumed. Three
 // 1 MiB buffers rotate free → read → consumed → written → free, so the copies in and out of
 // the page cache run on the other core and a large package costs about one SHA-384 pass.
+//
+// A source already in memory (a package a deployment uploaded) with no sink is consumed in place
+// on the calling thread: there is nothing to read ahead, and a copy would only cost.
 Status StreamPipelined(ByteSource& source, uint64_t end,
                        const std::function<void(std::string_view)>& consume, ByteSink* sink) {
+  if (const std::optional<std::string_view> bytes = source.InMemory(); bytes && !sink) {
+    if (end > bytes->size()) {
+      return InvalidArgumentError("read of " + std::to_string(end) +
+                                  " bytes runs past the end of the data (" +
+                                  std::to_string(bytes->size()) + " bytes)");
+    }
+    for (uint64_t at = 0; at < end; at += kChunkSize) {
+      consume(bytes->substr(static_cast<size_t>(at),
+                            static_cast<size_t>(std::min<uint64_t>(kChunkSize, end - at))));
+    }
+    return Status::Ok();
+  }
   struct Buffer {
     std::string bytes;
     enum State { kFree, kRead, kConsumed } state = kFree;

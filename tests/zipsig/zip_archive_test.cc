@@ -316,6 +316,41 @@ TEST_F(ZipArchiveTest, SignedArchiveStillTestsWithUnzipAndKeepsTheUnsignedDigest
   EXPECT_EQ(again->size, original->size);
 }
 
+// A package already in memory (the deploy gate's upload) is digested in place, a file through
+// the read-ahead thread: the two paths agree on an archive spanning several 1 MiB chunks, with
+// and without a signature, and equal the SHA-384 of the unsigned bytes.
+TEST_F(ZipArchiveTest, InMemoryAndFileSourcesDigestTheSameAcrossChunks) {
+  std::mt19937 random(7);
+  std::string big(static_cast<size_t>(2.5 * (1 << 20)), '\0');
+  for (char& c : big) c = static_cast<char>(random());
+  MakeZip(dir_ / "big.zip", {{"payload.bin", big, false}, {"index.js", "x", true}});
+  const std::string unsigned_bytes = ReadFile(dir_ / "big.zip");
+  WriteFile(dir_ / "big-signed.zip", Signed(unsigned_bytes));
+  for (const char* name : {"big.zip", "big-signed.zip"}) {
+    SCOPED_TRACE(name);
+    const std::string bytes = ReadFile(dir_ / name);
+    auto memory = ByteSource::FromMemory(bytes);
+    ASSERT_TRUE(memory->InMemory().has_value());
+    auto file = ByteSource::OpenFile(dir_ / name);
+    ASSERT_TRUE(file.ok());
+    ASSERT_FALSE((*file)->InMemory().has_value());
+    Result<ZipLayout> layout = ZipLayout::Read(*memory);
+    ASSERT_TRUE(layout.ok()) << layout.status().ToString();
+    Result<UnsignedDigest> from_memory = DigestUnsignedForm(*memory, *layout);
+    Result<UnsignedDigest> from_file = DigestUnsignedForm(**file, *layout);
+    ASSERT_TRUE(from_memory.ok()) << from_memory.status().ToString();
+    ASSERT_TRUE(from_file.ok()) << from_file.status().ToString();
+    EXPECT_EQ(from_memory->sha384, crypto::Sha384(unsigned_bytes));
+    EXPECT_EQ(from_memory->sha384, from_file->sha384);
+    EXPECT_EQ(from_memory->size, unsigned_bytes.size());
+  }
+  // A layout read from other bytes is refused, not digested past the end.
+  const std::string shorter = unsigned_bytes.substr(0, unsigned_bytes.size() / 2);
+  Result<ZipLayout> layout = LayoutOf(unsigned_bytes);
+  ASSERT_TRUE(layout.ok());
+  EXPECT_FALSE(DigestUnsignedForm(*ByteSource::FromMemory(shorter), *layout).ok());
+}
+
 // The signing path copies and digests in one pass: same bytes and digest as the two-pass path.
 TEST_F(ZipArchiveTest, CopyAndDigestMatchesDigestThenWrite) {
   for (const std::string& input : {small_, WithComment(small_, "a foreign comment")}) {
