@@ -1,6 +1,9 @@
 #include "notary/trusted_identity.h"
 
+#include "core/arn.h"
+
 #include <cctype>
+#include <string>
 #include <utility>
 
 namespace signet::notary {
@@ -66,6 +69,13 @@ Status CheckMandatory(const DistinguishedName& dn, std::string_view text) {
     }
   }
   return Status::Ok();
+}
+
+// The signing profile identities of a statement, as a message lists them.
+std::string FormatProfiles(const std::vector<std::string_view>& profiles) {
+  std::string out = "[";
+  for (size_t i = 0; i < profiles.size(); ++i) out += (i > 0 ? " " : "") + Quote(profiles[i]);
+  return out + "]";
 }
 
 // Go's %q of a []map[string]string, as notation-go prints trusted identities in its messages.
@@ -184,6 +194,17 @@ Result<TrustedIdentity> TrustedIdentity::Parse(std::string_view value, std::stri
     identity.wildcard_ = true;
     return identity;
   }
+  if (value.starts_with("arn:")) {
+    Result<SigningProfileArn> arn = ParseSigningProfileArn(value);
+    if (!arn.ok()) {
+      return InvalidArgumentError(where + " has trusted identity " + Quote(value) +
+                                  " that is not a signing profile or profile version ARN: " +
+                                  arn.status().message());
+    }
+    identity.signing_profile_ = std::string(value);
+    identity.profile_version_ = arn->version.has_value();
+    return identity;
+  }
   const size_t colon = value.find(':');
   if (colon == std::string_view::npos) {
     return InvalidArgumentError(where + " has trusted identity " + Quote(value) +
@@ -207,15 +228,37 @@ Result<TrustedIdentity> TrustedIdentity::Parse(std::string_view value, std::stri
 }
 
 Status MatchTrustedIdentities(const std::vector<TrustedIdentity>& identities,
-                              std::string_view statement, const crypto::Certificate& leaf) {
+                              std::string_view statement, const crypto::Certificate& leaf,
+                              std::string_view signing_profile_version) {
   std::vector<const DistinguishedName*> subjects;
+  std::vector<std::string_view> profiles;
+  // Only a well-formed version ARN can match; its profile ARN is what a profile identity names.
+  Result<SigningProfileArn> signer = ParseSigningProfileArn(signing_profile_version);
+  const bool signer_is_version = signer.ok() && signer->version.has_value();
   for (const TrustedIdentity& identity : identities) {
     if (identity.is_wildcard()) return Status::Ok();
     if (identity.is_x509_subject()) subjects.push_back(&identity.subject());
+    if (!identity.signing_profile().empty()) {
+      profiles.push_back(identity.signing_profile());
+      if (signer_is_version &&
+          (identity.is_signing_profile_version()
+               ? signing_profile_version == identity.signing_profile()
+               : signer->ProfileArn() == identity.signing_profile())) {
+        return Status::Ok();
+      }
+    }
   }
-  if (subjects.empty()) {
+  if (subjects.empty() && profiles.empty()) {
     return InvalidArgumentError("no x509 trusted identities are configured in the trust policy " +
                                 Quote(statement));
+  }
+  if (subjects.empty()) {
+    return InvalidArgumentError(
+        "the signature's signing profile version " +
+        (signing_profile_version.empty() ? std::string("(none: the envelope names no profile)")
+                                         : Quote(signing_profile_version)) +
+        " is not one of the trusted identities " + FormatProfiles(profiles) +
+        " defined in the trust policy " + Quote(statement));
   }
   Result<DistinguishedName> leaf_dn = SubjectDn(leaf);
   if (!leaf_dn.ok()) {
@@ -226,10 +269,14 @@ Status MatchTrustedIdentities(const std::vector<TrustedIdentity>& identities,
   for (const DistinguishedName* subject : subjects) {
     if (IsSubsetDn(*subject, *leaf_dn)) return Status::Ok();
   }
-  return InvalidArgumentError(
+  std::string message =
       "signing certificate from the digital signature does not match the X.509 trusted "
       "identities " +
-      FormatIdentities(subjects) + " defined in the trust policy " + Quote(statement));
+      FormatIdentities(subjects) + " defined in the trust policy " + Quote(statement);
+  if (!profiles.empty()) {
+    message += ", and its signing profile version is not one of " + FormatProfiles(profiles);
+  }
+  return InvalidArgumentError(std::move(message));
 }
 
 }  // namespace signet::notary

@@ -123,8 +123,12 @@ Status CheckAuthenticity(const EnvelopeContent& content, const TrustPolicyStatem
     return InvalidArgumentError(
         "the signature's certificate chain does not contain any trusted certificate");
   }
+  const ExtendedAttribute* profile_version =
+      content.signed_attributes.Find(kSigningProfileVersionAttribute);
   return MatchTrustedIdentities(statement.trusted_identities, statement.name,
-                                content.certificate_chain.front());
+                                content.certificate_chain.front(),
+                                profile_version ? std::string_view(profile_version->value)
+                                                : std::string_view());
 }
 
 Status CheckExpiry(const EnvelopeContent& content, Timestamp now) {

@@ -463,5 +463,49 @@ TEST(TrustedIdentityTest, MatchesTheLeafSubject) {
               HasSubstr("no x509 trusted identities are configured in the trust policy \"p\""));
 }
 
+// As the AWS Signer plugin accepts them: a profile ARN trusts every version of the profile, a
+// profile version ARN only itself; the signer is the envelope's signed profile version attribute.
+TEST(TrustedIdentityTest, SigningProfileArnsMatchTheEnvelopesProfileVersion) {
+  const TestPki pki = MakePki();
+  const auto identities = [](std::vector<std::string> values) {
+    std::vector<TrustedIdentity> out;
+    for (const std::string& v : values) out.push_back(TrustedIdentity::Parse(v, "p").value());
+    return out;
+  };
+  const std::string profile = "arn:aws:signer:us-east-1:000000000000:/signing-profiles/images";
+  const std::string version = profile + "/AbCdE12345";
+  const std::string other_version = profile + "/ZzZzZ99999";
+
+  EXPECT_TRUE(MatchTrustedIdentities(identities({profile}), "p", pki.leaf, version).ok());
+  EXPECT_TRUE(MatchTrustedIdentities(identities({version}), "p", pki.leaf, version).ok());
+  EXPECT_TRUE(MatchTrustedIdentities(identities({"x509.subject: C=US, ST=WA, O=Other", profile}),
+                                     "p", pki.leaf, version)
+                  .ok());
+  // Another version, a profile whose name only starts the same, no attribute at all.
+  Status other = MatchTrustedIdentities(identities({version}), "p", pki.leaf, other_version);
+  EXPECT_EQ(other.code(), ErrorCode::kInvalidArgument);
+  EXPECT_THAT(other.message(), HasSubstr("is not one of the trusted identities"));
+  EXPECT_THAT(other.message(), HasSubstr(other_version));
+  EXPECT_FALSE(MatchTrustedIdentities(identities({profile}), "p", pki.leaf,
+                                      profile + "x/AbCdE12345")
+                   .ok());
+  EXPECT_THAT(MatchTrustedIdentities(identities({profile}), "p", pki.leaf).message(),
+              HasSubstr("the envelope names no profile"));
+  // With an X.509 identity too, the message names both kinds.
+  EXPECT_THAT(MatchTrustedIdentities(identities({"x509.subject: C=US, ST=WA, O=Other", profile}),
+                                     "p", pki.leaf, other_version + "x")
+                  .message(),
+              HasSubstr("and its signing profile version is not one of"));
+
+  // Anything else starting "arn:" is refused when the policy is read, not silently never matched.
+  for (const char* bad : {"arn:aws:signer:us-east-1:000000000000:/signing-jobs/x",
+                          "arn:aws:iam::000000000000:user/alice", "arn:"}) {
+    Result<TrustedIdentity> parsed = TrustedIdentity::Parse(bad, "p");
+    ASSERT_FALSE(parsed.ok()) << bad;
+    EXPECT_THAT(parsed.status().message(),
+                HasSubstr("is not a signing profile or profile version ARN"));
+  }
+}
+
 }  // namespace
 }  // namespace signet::notary
