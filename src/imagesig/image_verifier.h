@@ -33,7 +33,7 @@ struct ImageVerificationOptions {
   // clock: "now" for expiry and certificate validity (nullptr: SystemClock(); not owned).
   // revocation_checker: null skips the revocation check (reported as skipped).
   const Clock* clock = nullptr;
-  std::shared_ptr<const notary::RevocationChecker> revocation_checker;
+  std::shared_ptr<const notary::RevocationChecker> revocation_checker = nullptr;
   size_t max_signatures = kDefaultMaxSignatures;
 };
 

@@ -67,6 +67,38 @@ class ServiceRevocationChecker final : public notary::RevocationChecker {
   signer::SignerService& service_;
 };
 
+// The layout with faults injected, as LevelDB's EnvWrapper does: extra referrers appended to
+// every listing, and blob reads that fail as an unreachable registry's would.
+class FaultyRepository final : public oci::Repository {
+ public:
+  explicit FaultyRepository(oci::Repository& base) : base_(base) {}
+  Result<oci::Descriptor> Resolve(std::string_view r) override { return base_.Resolve(r); }
+  Result<oci::Manifest> FetchManifest(std::string_view r) override { return base_.FetchManifest(r); }
+  Result<oci::PushedManifest> PushManifest(std::string_view m, std::string_view b,
+                                           std::string_view t) override {
+    return base_.PushManifest(m, b, t);
+  }
+  Result<oci::Warnings> DeleteManifest(std::string_view d) override { return base_.DeleteManifest(d); }
+  Result<bool> BlobExists(std::string_view d) override { return base_.BlobExists(d); }
+  Result<std::string> FetchBlob(const oci::Descriptor& blob, size_t max_bytes) override {
+    if (blobs_unavailable) return UnavailableError("registry.example.com: connection refused");
+    return base_.FetchBlob(blob, max_bytes);
+  }
+  Status PushBlob(std::string_view d, std::string_view b) override { return base_.PushBlob(d, b); }
+  Result<std::vector<oci::Descriptor>> Referrers(std::string_view subject,
+                                                 std::string_view type) override {
+    SIGNET_ASSIGN_OR_RETURN(std::vector<oci::Descriptor> list, base_.Referrers(subject, type));
+    list.insert(list.end(), extra_referrers.begin(), extra_referrers.end());
+    return list;
+  }
+
+  std::vector<oci::Descriptor> extra_referrers;
+  bool blobs_unavailable = false;
+
+ private:
+  oci::Repository& base_;
+};
+
 class ImageSigningTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -472,6 +504,42 @@ TEST_F(ImageSigningTest, ASignerThatSignsSomethingElseLeavesTheRepositoryUntouch
   EXPECT_EQ(SignImage(*layout_, "v1", failing).status().code(), ErrorCode::kUnavailable);
   EXPECT_TRUE(layout_->Referrers(image_.digest).value().empty());
   EXPECT_EQ(SignImage(*layout_, "v9", sign).status().code(), ErrorCode::kNotFound);
+}
+
+TEST_F(ImageSigningTest, AReferrerWhoseSubjectIsAnotherImageFails) {
+  PushImage("v2", "layer two");
+  const SignedImage signed_other = Sign("v2");
+  // A referrers list (say, a tampered tag-schema index) that offers v2's signature for v1.
+  FaultyRepository repository(*layout_);
+  repository.extra_referrers.push_back(signed_other.signature_manifest);
+  Result<ImageVerification> v = VerifyImage(repository, kRepositoryName, "v1",
+                                            notary::TrustPolicy::ParseOci(Policy("strict")).value(),
+                                            Store(ca_->root()), {.clock = &clock_});
+  ASSERT_TRUE(v.ok());
+  EXPECT_EQ(v->result, ImageVerificationResult::kFailed);
+  ASSERT_EQ(v->signatures.size(), 1u);
+  EXPECT_EQ(v->signatures[0].error.code(), ErrorCode::kFailedPrecondition);
+  EXPECT_THAT(v->reason, HasSubstr("signs " + signed_other.image.digest + ", not " + image_.digest));
+}
+
+TEST_F(ImageSigningTest, AnUnreachableRegistryIsNeverVerified) {
+  Sign("v1");
+  FaultyRepository repository(*layout_);
+  repository.blobs_unavailable = true;
+  Result<ImageVerification> v = VerifyImage(repository, kRepositoryName, "v1",
+                                            notary::TrustPolicy::ParseOci(Policy("audit")).value(),
+                                            Store(ca_->root()), {.clock = &clock_});
+  ASSERT_TRUE(v.ok());
+  EXPECT_EQ(v->result, ImageVerificationResult::kCouldNotComplete);
+  EXPECT_FALSE(v->verified());
+  EXPECT_THAT(v->reason, HasSubstr("could not complete: "));
+  EXPECT_THAT(v->reason, HasSubstr("connection refused"));
+
+  // Listing goes on past an unreadable signature and says why.
+  Result<SignatureList> list = ListSignatures(repository, "v1");
+  ASSERT_TRUE(list.ok());
+  ASSERT_EQ(list->signatures.size(), 1u);
+  EXPECT_EQ(list->signatures[0].error.code(), ErrorCode::kUnavailable);
 }
 
 }  // namespace
