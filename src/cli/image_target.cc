@@ -101,10 +101,14 @@ Result<ImageTarget> OpenImageTarget(const std::string& ref, const RegistryFlags&
 
 std::string DescribeRegistryError(const Status& status) {
   std::string text = "signet: " + status.message();
-  if (status.code() == ErrorCode::kPermissionDenied &&
-      status.message().find("requires a login") != std::string::npos) {
+  const std::string& m = status.message();
+  if (status.code() == ErrorCode::kPermissionDenied && m.find("requires a login") != std::string::npos) {
     text += "\nsignet: pass --username and --password-stdin, or log in with `docker login` / "
             "`skopeo login --authfile ~/.docker/config.json`";
+  } else if (m.find("insecure registry") != std::string::npos) {
+    text += "\nsignet: a registry serving plain HTTP is named with --insecure-registry HOST:PORT";
+  } else if (m.find("not trusted") != std::string::npos) {
+    text += "\nsignet: pass the registry's CA certificate with --registry-ca FILE";
   }
   return text;
 }

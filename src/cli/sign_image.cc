@@ -49,11 +49,13 @@ int RunSignImage(const SignImageCliOptions& options, const EnvLookup& env, std::
   if (!signed_image.ok()) {
     if (!signer.job_arn().empty()) {
       err << "signet: signing job " << signer.job_arn()
-          << " signed the image, but the signature could not be stored: ";
+          << " signed the image, but the signature could not be stored: "
+          << signed_image.status().message() << "\n";
+    } else if (signer.refused()) {
+      err << "signet: " << signed_image.status().message() << "\n";
     } else {
-      err << "signet: ";
+      err << DescribeRegistryError(signed_image.status()) << "\n";
     }
-    err << signed_image.status().message() << "\n";
     if (signer.refused() && signed_image.status().code() == ErrorCode::kPermissionDenied) {
       err << "signet: credentials from " << connection->described << "\n";
     }

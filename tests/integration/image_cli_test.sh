@@ -71,6 +71,8 @@ expect() {
     { [[ -z $pattern ]] || grep -qE -- "$pattern" "$work/last.out" "$work/last.err"; }; then
     passed=$((passed + 1))
     echo "PASS: $setup: $name"
+    # IMAGE_CLI_VERBOSE=1 shows what every command printed.
+    [[ -n ${IMAGE_CLI_VERBOSE:-} ]] && cat "$work/last.out" "$work/last.err" | head -c 3000 | sed 's/^/    /'
   else
     failed=$((failed + 1))
     echo "FAIL: $setup: $name: exit $rc (want $want_rc), output should match /$pattern/:"
@@ -86,6 +88,7 @@ cat >"$work/metering.json" <<'EOF'
  "environments": {"dev": {"signing": "skip", "enforcement": "warn"},
                   "prod": {"signing": "sign", "enforcement": "enforce"}}}
 EOF
+: >"$work/signetd.out"
 "$signetd" --data-dir "$data" --listen 127.0.0.1:0 --log-level warn \
   --metering-config "$work/metering.json" >"$work/signetd.out" 2>"$work/signetd.log" &
 daemon_pid=$!
@@ -164,7 +167,7 @@ push other signet/other || exit 1
 digest=sha256:$(skopeo inspect --tls-verify=false --raw "docker://$reg/signet/app:v1" | sha256sum | cut -c1-64)
 app=$reg/signet/app
 
-expect "a plain-HTTP registry not named insecure is not reached over TLS" 2 "insecure" -- \
+expect "a plain-HTTP registry not named insecure is not reached over TLS" 2 "with --insecure-registry HOST:PORT" -- \
   "$signet" sign image "$app:v1" --profile img
 expect "sign by tag warns which digest it signs" 0 "warning: signing the digest $digest that tag v1 points to now" -- \
   "$signet" sign image "$app:v1" --profile img "${ins[@]}" --output json
@@ -201,7 +204,9 @@ expect "the signature manifest skopeo reads is byte-identical to what signet pus
 expect "the signature manifest names the image as subject, artifactType notary" 0 \
   "\"artifactType\":\"application/vnd.cncf.notary.signature\".*\"subject\":\\{\"mediaType\":\"application/vnd.oci.image.manifest.v1\\+json\",\"digest\":\"$digest\"" -- \
   skopeo inspect --tls-verify=false --raw "docker://$app@$sig1"
-expect "the index skopeo reads is byte-identical to what the registry serves signet" 0 "" -- \
+expect "the index skopeo reads is byte-identical to what the registry stored under its digest" 0 "" -- bash -c \
+  "[[ \$(curl -sfI -H 'Accept: application/vnd.oci.image.index.v1+json' 'http://$reg/v2/signet/app/manifests/$tag' | tr -d '\r' | sed -n 's/^docker-content-digest: //Ip') == sha256:\$(sha256sum <'$work/index.json' | cut -c1-64) ]]"
+expect "... and to what the oci client reads" 0 "" -- \
   cmp "$work/index.json" <("$tool" --insecure-registry "$reg" fetch-manifest "$app:$tag")
 
 # Failures. Each repository holds only the signature under test.
@@ -297,7 +302,7 @@ setup=tls
 start_registry tls tls
 reg=127.0.0.1:$port
 skopeo copy -q --dest-cert-dir "$work/certs" "oci:$work/image:v1" "docker://$reg/signet/app:v1" || exit 1
-expect "without the test CA the registry is not trusted" 2 "not trusted" -- \
+expect "without the test CA the registry is not trusted" 2 "--registry-ca FILE" -- \
   "$signet" sign image "$reg/signet/app:v1" --profile img
 expect "sign over TLS" 0 "signature manifest" -- \
   "$signet" sign image "$reg/signet/app:v1" --profile img --registry-ca "$work/pki/ca.crt"
