@@ -281,6 +281,12 @@ expect "revoked profile is logged under audit" 0 "warning: .*revo" -- \
   "$signet" verify image "$reg/signet/revprof:v1" --trust-policy "$work/audit.json" --trust-store "$work/truststore" "${ins[@]}" --endpoint "$endpoint"
 expect "a revoked profile signs nothing more" 1 "" -- \
   "$signet" sign image "$reg/signet/revprof:v1" --profile doomed "${ins[@]}"
+expect "an unknown profile is refused by signetd (exit 1)" 1 "SignPayload failed: ResourceNotFoundException" -- \
+  "$signet" sign image "$app:v1" --profile nosuchprofile "${ins[@]}"
+expect "signetd unreachable: exit 2" 2 "is signetd running at http://127.0.0.1:1" -- \
+  "$signet" sign image "$app:v1" --profile img "${ins[@]}" --endpoint http://127.0.0.1:1
+expect "no trust policy: exit 2" 2 "no trust policy" -- \
+  env NOTATION_CONFIG="$work/nowhere" "$signet" verify image "$app:v1" "${ins[@]}"
 expect "an unsigned image has no signature" 1 "NOT verified" -- \
   bash -c "skopeo copy -q --dest-tls-verify=false 'oci:$work/other:v1' 'docker://$reg/signet/unsigned:v1' && '$signet' verify image '$reg/signet/unsigned:v1' --trust-policy '$work/strict.json' --trust-store '$work/truststore' --insecure-registry '$reg'"
 expect "an environment that skips signing exits 0 and pushes nothing" 0 "signing skipped: environment dev" -- \
