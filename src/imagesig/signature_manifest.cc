@@ -3,7 +3,6 @@
 #include <nlohmann/json.hpp>
 
 #include "core/encoding.h"
-#include "crypto/digest.h"
 #include "notary/signature_envelope.h"
 #include "oci/digest.h"
 
@@ -42,7 +41,7 @@ std::vector<std::string> ParseThumbprints(const std::string& value) {
 std::vector<std::string> ChainThumbprints(const std::vector<crypto::Certificate>& chain) {
   std::vector<std::string> out;
   out.reserve(chain.size());
-  for (const crypto::Certificate& cert : chain) out.push_back(HexEncode(crypto::Sha256(cert.der())));
+  for (const crypto::Certificate& cert : chain) out.push_back(cert.Sha256Thumbprint());
   return out;
 }
 

@@ -1,0 +1,478 @@
+// Signing and verifying images end to end in an OCI image layout, with envelopes from a real
+// in-process SignerService (its SignPayload, its installation root as the trust anchor, its
+// revocation status behind the RevocationChecker).
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "core/arn.h"
+#include "core/encoding.h"
+#include "core/ids.h"
+#include "core/secret_bytes.h"
+#include "imagesig/image_signer.h"
+#include "imagesig/image_verifier.h"
+#include "imagesig/signature_list.h"
+#include "imagesig/signature_manifest.h"
+#include "keys/file_key_store.h"
+#include "notary/jws_envelope.h"
+#include "oci/digest.h"
+#include "oci/image_layout.h"
+#include "signer/certificate_authority.h"
+#include "signer/platform.h"
+#include "signer/signer_service.h"
+#include "store/bucket_store.h"
+#include "store/sqlite_store.h"
+#include "testing/temp_dir.h"
+
+namespace signet::imagesig {
+namespace {
+
+using ::testing::HasSubstr;
+using notary::CheckStatus;
+using notary::VerificationCheck;
+using std::chrono::days;
+using std::chrono::hours;
+
+constexpr const char* kAccount = "111111111111";
+const signer::Caller kCaller{kAccount, "arn:aws:iam::111111111111:user/admin"};
+constexpr const char* kRepositoryName = "registry.example.com/team/app";
+
+Timestamp At(const char* text) { return ParseRfc3339(text).value(); }
+
+// notary::RevocationChecker answered in process by the SignerService's revocation status, as
+// signetd's GetRevocationStatus answers the CLI's.
+class ServiceRevocationChecker final : public notary::RevocationChecker {
+ public:
+  explicit ServiceRevocationChecker(signer::SignerService& service) : service_(service) {}
+  notary::RevocationStatus Check(const notary::EnvelopeContent& content) const override {
+    signer::RevocationStatusRequest request;
+    request.signature_timestamp = content.signed_attributes.signing_time;
+    request.platform_id = std::string(signer::kNotationPlatformId);
+    const auto* version = content.signed_attributes.Find(notary::kSigningProfileVersionAttribute);
+    const auto* job = content.signed_attributes.Find(notary::kSigningJobAttribute);
+    if (!version || !job) return notary::RevocationStatus::Unknown("no signer attributes");
+    request.profile_version_arn = version->value;
+    request.job_arn = job->value;
+    Result<std::vector<std::string>> revoked = service_.GetRevocationStatus(kCaller, request);
+    if (!revoked.ok()) return notary::RevocationStatus::Unknown(revoked.status().message());
+    if (revoked->empty()) return notary::RevocationStatus::NotRevoked();
+    std::string reason;
+    for (const std::string& r : *revoked) reason += (reason.empty() ? "" : "; ") + r + " is revoked";
+    return notary::RevocationStatus::Revoked(reason);
+  }
+
+ private:
+  signer::SignerService& service_;
+};
+
+class ImageSigningTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    store_ = std::move(store::SqliteStore::Open(dir_.path() / "signet.db")).value();
+    keys_ = std::move(keys::FileKeyStore::Open(dir_.path() / "keys",
+                                               SecretBytes(HexEncode(RandomBytes(32)))))
+                .value();
+    ca_ = std::move(signer::CertificateAuthority::Open(*keys_, dir_.path() / "ca", {}, clock_.Now()))
+              .value();
+    buckets_ = std::move(store::BucketStore::Open(dir_.path() / "buckets")).value();
+    signer::SignerOptions options;
+    options.clock = &clock_;
+    service_ = std::make_unique<signer::SignerService>(*store_, buckets_.get(), *keys_, *ca_, options);
+    ASSERT_TRUE(service_->Start().ok());
+    Profile("images");
+    layout_ = std::move(oci::ImageLayout::Open(dir_.path() / "layout", true)).value();
+    image_ = PushImage("v1", "layer one");
+  }
+
+  store::SigningProfileRecord Profile(const std::string& name,
+                                      std::optional<store::SignatureValidityPeriod> validity = {}) {
+    signer::PutProfileRequest r;
+    r.profile_name = name;
+    r.platform_id = std::string(signer::kNotationPlatformId);
+    r.signature_validity = validity;
+    auto put = service_->PutSigningProfile(kCaller, r);
+    EXPECT_TRUE(put.ok()) << put.status().ToString();
+    return put.ok() ? *put : store::SigningProfileRecord{};
+  }
+
+  // A one-layer image manifest tagged `tag`.
+  oci::Descriptor PushImage(const std::string& tag, const std::string& layer) {
+    const std::string config = R"({"architecture":"amd64","os":"linux"})";
+    EXPECT_TRUE(layout_->PushBlob(oci::Sha256Digest(config), config).ok());
+    EXPECT_TRUE(layout_->PushBlob(oci::Sha256Digest(layer), layer).ok());
+    const std::string manifest =
+        R"({"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json",)"
+        R"("config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":")" +
+        oci::Sha256Digest(config) + R"(","size":)" + std::to_string(config.size()) +
+        R"(},"layers":[{"mediaType":"application/vnd.oci.image.layer.v1.tar","digest":")" +
+        oci::Sha256Digest(layer) + R"(","size":)" + std::to_string(layer.size()) + "}]}";
+    auto pushed = layout_->PushManifest(oci::kOciManifestMediaType, manifest, tag);
+    EXPECT_TRUE(pushed.ok()) << pushed.status().ToString();
+    return pushed->descriptor;
+  }
+
+  PayloadSigner SignerFor(const std::string& profile) {
+    return [this, profile](std::string_view payload) -> Result<std::string> {
+      signer::SignPayloadRequest r;
+      r.profile = signer::ProfileLookup{profile, std::nullopt};
+      r.payload = std::string(payload);
+      r.payload_format = std::string(signer::kNotaryPayloadFormat);
+      SIGNET_ASSIGN_OR_RETURN(signer::SignPayloadResult signed_payload,
+                              service_->SignPayload(kCaller, r));
+      last_job_id_ = signed_payload.job.job_id;
+      return signed_payload.signature;
+    };
+  }
+
+  SignedImage Sign(const std::string& reference, const std::string& profile = "images") {
+    Result<SignedImage> signed_image =
+        SignImage(*layout_, reference, SignerFor(profile), {.clock = &clock_});
+    EXPECT_TRUE(signed_image.ok()) << signed_image.status().ToString();
+    return signed_image.ok() ? *signed_image : SignedImage{};
+  }
+
+  static std::string Policy(const std::string& level, const std::string& identity = "*",
+                            const std::string& scope = kRepositoryName) {
+    return R"({"version":"1.0","trustPolicies":[{"name":"images","registryScopes":[")" + scope +
+           R"("],"signatureVerification":{"level":")" + level +
+           R"("},"trustStores":["signingAuthority:signet"],"trustedIdentities":[")" + identity +
+           R"("]}]})";
+  }
+
+  notary::TrustStore Store(const crypto::Certificate& anchor) const {
+    notary::TrustStore store;
+    EXPECT_TRUE(store.Add(notary::TrustStoreType::kSigningAuthority, "signet", {anchor}).ok());
+    return store;
+  }
+
+  Result<ImageVerification> Verify(const std::string& reference, const std::string& policy,
+                                   const Clock* clock = nullptr, bool revocation = false,
+                                   const std::string& repository_name = kRepositoryName) {
+    ImageVerificationOptions options;
+    options.clock = clock ? clock : &clock_;
+    if (revocation) options.revocation_checker = std::make_shared<ServiceRevocationChecker>(*service_);
+    return VerifyImage(*layout_, repository_name, reference,
+                       notary::TrustPolicy::ParseOci(policy).value(), Store(ca_->root()), options);
+  }
+
+  ImageVerification VerifyOk(const std::string& reference, const std::string& policy,
+                             const Clock* clock = nullptr, bool revocation = false) {
+    Result<ImageVerification> v = Verify(reference, policy, clock, revocation);
+    EXPECT_TRUE(v.ok()) << v.status().ToString();
+    return v.ok() ? *v : ImageVerification{};
+  }
+
+  test::TempDir dir_;
+  FixedClock clock_{At("2026-06-01T12:00:00Z")};
+  std::unique_ptr<store::SqliteStore> store_;
+  std::unique_ptr<keys::FileKeyStore> keys_;
+  std::unique_ptr<signer::CertificateAuthority> ca_;
+  std::unique_ptr<store::BucketStore> buckets_;
+  std::unique_ptr<signer::SignerService> service_;
+  std::unique_ptr<oci::ImageLayout> layout_;
+  oci::Descriptor image_;
+  std::string last_job_id_;
+};
+
+TEST_F(ImageSigningTest, SignsTheDigestATagNamesAndVerifies) {
+  const SignedImage signed_image = Sign("v1");
+  EXPECT_TRUE(signed_image.reference_was_tag);
+  EXPECT_EQ(signed_image.image.digest, image_.digest);
+  ASSERT_FALSE(signed_image.warnings.empty());
+  EXPECT_THAT(signed_image.warnings.front(), HasSubstr("tags are mutable"));
+  EXPECT_THAT(signed_image.profile_version_arn, HasSubstr(":/signing-profiles/images/"));
+  EXPECT_THAT(signed_image.job_arn, HasSubstr(last_job_id_));
+
+  // The pushed manifest is a signature manifest whose subject is the image.
+  auto manifest = layout_->FetchManifest(signed_image.signature_manifest.digest);
+  ASSERT_TRUE(manifest.ok());
+  const SignatureManifest parsed = ParseSignatureManifest(manifest->bytes).value();
+  EXPECT_EQ(parsed.subject.digest, image_.digest);
+  EXPECT_EQ(parsed.envelope, signed_image.envelope);
+  EXPECT_EQ(parsed.created, clock_.Now());
+  ASSERT_EQ(parsed.thumbprints.size(), 3u);  // leaf, issuing CA, root
+  EXPECT_EQ(parsed.thumbprints.back(), ca_->root().Sha256Thumbprint());
+
+  const ImageVerification v = VerifyOk(image_.digest, Policy("strict"), nullptr, true);
+  EXPECT_TRUE(v.verified()) << v.reason;
+  EXPECT_FALSE(v.reference_was_tag);
+  EXPECT_EQ(v.artifact_reference, std::string(kRepositoryName) + "@" + image_.digest);
+  EXPECT_EQ(v.policy_name, "images");
+  EXPECT_EQ(v.level_name, "strict");
+  ASSERT_NE(v.verified_signature(), nullptr);
+  EXPECT_EQ(v.verified_signature()->manifest.digest, signed_image.signature_manifest.digest);
+  EXPECT_EQ(v.verified_signature()->job_arn, signed_image.job_arn);
+  EXPECT_EQ(v.verified_signature()->profile_version_arn, signed_image.profile_version_arn);
+  EXPECT_EQ(v.verified_signature()->outcome->check(VerificationCheck::kRevocation).status,
+            CheckStatus::kPassed);
+  EXPECT_TRUE(v.warnings.empty());
+
+  const ImageVerification by_tag = VerifyOk("v1", Policy("strict"));
+  EXPECT_TRUE(by_tag.verified());
+  EXPECT_TRUE(by_tag.reference_was_tag);
+  EXPECT_THAT(by_tag.warnings.front(), HasSubstr("tags are mutable"));
+}
+
+TEST_F(ImageSigningTest, NoSignatureIsAClearFailure) {
+  const ImageVerification v = VerifyOk("v1", Policy("strict"));
+  EXPECT_EQ(v.result, ImageVerificationResult::kNoSignature);
+  EXPECT_FALSE(v.verified());
+  EXPECT_THAT(v.reason, HasSubstr("no signature is associated with"));
+  EXPECT_TRUE(v.signatures.empty());
+}
+
+TEST_F(ImageSigningTest, TwoSignaturesAreListedAndBothVerify) {
+  Profile("second");
+  const SignedImage first = Sign(image_.digest);
+  clock_.Set(clock_.Now() + hours(1));
+  const SignedImage second = Sign(image_.digest, "second");
+  EXPECT_FALSE(first.reference_was_tag);
+  EXPECT_TRUE(first.warnings.empty());
+
+  Result<SignatureList> list = ListSignatures(*layout_, "v1");
+  ASSERT_TRUE(list.ok()) << list.status().ToString();
+  EXPECT_EQ(list->image.digest, image_.digest);
+  ASSERT_EQ(list->signatures.size(), 2u);
+  for (const ListedSignature& s : list->signatures) {
+    EXPECT_TRUE(s.error.ok()) << s.error.ToString();
+    EXPECT_EQ(s.envelope_media_type, notary::kJwsMediaType);
+    EXPECT_EQ(s.thumbprints.size(), 3u);
+    const bool is_first = s.manifest.digest == first.signature_manifest.digest;
+    const SignedImage& expected = is_first ? first : second;
+    EXPECT_EQ(s.manifest.digest, expected.signature_manifest.digest);
+    EXPECT_EQ(s.job_arn, expected.job_arn);
+    EXPECT_EQ(s.profile_version_arn, expected.profile_version_arn);
+    EXPECT_EQ(s.signing_time, s.created);
+    ASSERT_TRUE(s.expiry.has_value());
+    EXPECT_GT(*s.expiry, *s.signing_time);
+  }
+
+  // Each signature verifies on its own: revoke one job and the other still carries the image.
+  ASSERT_TRUE(VerifyOk("v1", Policy("strict"), nullptr, true).verified());
+  const std::string first_job = first.job_arn.substr(first.job_arn.rfind('/') + 1);
+  ASSERT_TRUE(service_->RevokeSignature(kCaller, first_job, std::nullopt, "test").ok());
+  const ImageVerification v = VerifyOk("v1", Policy("strict"), nullptr, true);
+  EXPECT_TRUE(v.verified()) << v.reason;
+  EXPECT_EQ(v.verified_signature()->job_arn, second.job_arn);
+}
+
+TEST_F(ImageSigningTest, TamperedEnvelopeFailsIntegrity) {
+  const SignedImage signed_image = Sign(image_.digest);
+  // Rewrite the envelope blob in place with one signature byte changed: the layout serves it
+  // under its old digest, so fetching it must fail the digest check, never reach the verifier
+  // as trusted bytes.
+  const std::filesystem::path blob =
+      layout_->dir() / "blobs/sha256" / signed_image.envelope.digest.substr(7);
+  std::string envelope = layout_->FetchBlob(signed_image.envelope).value();
+  envelope[envelope.find("\"signature\":\"") + 14] ^= 1;
+  std::filesystem::permissions(blob, std::filesystem::perms::owner_write, std::filesystem::perm_options::add);
+  {
+    std::ofstream out(blob, std::ios::binary | std::ios::trunc);
+    out << envelope;
+  }
+  ImageVerification v = VerifyOk(image_.digest, Policy("strict"));
+  EXPECT_EQ(v.result, ImageVerificationResult::kFailed);
+  ASSERT_EQ(v.signatures.size(), 1u);
+  EXPECT_FALSE(v.signatures[0].outcome.has_value());
+  EXPECT_THAT(v.signatures[0].error.message(), HasSubstr("does not match its digest"));
+
+  // The same tampered envelope pushed honestly (under its own digest, in its own signature
+  // manifest) reaches the verifier and fails integrity there.
+  ASSERT_TRUE(layout_->PushBlob(oci::Sha256Digest(envelope), envelope).ok());
+  oci::Descriptor tampered{std::string(notary::kJwsMediaType), oci::Sha256Digest(envelope),
+                           envelope.size(), "", {}};
+  const std::string manifest =
+      BuildSignatureManifest(image_, tampered, {"00"}, clock_.Now()).value();
+  ASSERT_TRUE(layout_->DeleteManifest(signed_image.signature_manifest.digest).ok());
+  ASSERT_TRUE(layout_->PushManifest(oci::kOciManifestMediaType, manifest).ok());
+  v = VerifyOk(image_.digest, Policy("audit"));
+  EXPECT_EQ(v.result, ImageVerificationResult::kFailed);
+  ASSERT_EQ(v.signatures.size(), 1u);
+  ASSERT_TRUE(v.signatures[0].outcome.has_value());
+  EXPECT_EQ(v.signatures[0].outcome->failed_check(), VerificationCheck::kIntegrity);
+  EXPECT_THAT(v.reason, HasSubstr("integrity"));
+}
+
+TEST_F(ImageSigningTest, ASignatureOfAnotherImageFails) {
+  const oci::Descriptor other = PushImage("v2", "layer two");
+  const SignedImage signed_other = Sign("v2");
+  // A signature manifest that claims the v1 image as its subject but carries v2's envelope.
+  const std::string manifest =
+      BuildSignatureManifest(image_, signed_other.envelope, {"00"}, clock_.Now()).value();
+  ASSERT_TRUE(layout_->PushManifest(oci::kOciManifestMediaType, manifest).ok());
+  const ImageVerification v = VerifyOk("v1", Policy("strict"));
+  EXPECT_EQ(v.result, ImageVerificationResult::kFailed);
+  ASSERT_EQ(v.signatures.size(), 1u);
+  ASSERT_TRUE(v.signatures[0].outcome.has_value());
+  EXPECT_EQ(v.signatures[0].outcome->failed_check(), VerificationCheck::kIntegrity);
+  EXPECT_THAT(v.signatures[0].Summary(), HasSubstr("content descriptor mismatch"));
+  EXPECT_TRUE(VerifyOk("v2", Policy("strict")).verified());
+  EXPECT_NE(other.digest, image_.digest);
+}
+
+TEST_F(ImageSigningTest, AnUntrustedRootFailsAuthenticity) {
+  Sign("v1");
+  // Another installation's root: same shape, different key.
+  test::TempDir other_dir;
+  auto other_ca = signer::CertificateAuthority::Open(*keys_, other_dir.path() / "ca", {}, clock_.Now());
+  ASSERT_TRUE(other_ca.ok());
+  ImageVerificationOptions options;
+  options.clock = &clock_;
+  Result<ImageVerification> v =
+      VerifyImage(*layout_, kRepositoryName, "v1", notary::TrustPolicy::ParseOci(Policy("strict")).value(),
+                  Store((*other_ca)->root()), options);
+  ASSERT_TRUE(v.ok());
+  EXPECT_EQ(v->result, ImageVerificationResult::kFailed);
+  EXPECT_EQ(v->signatures[0].outcome->failed_check(), VerificationCheck::kAuthenticity);
+  EXPECT_THAT(v->reason, HasSubstr("does not contain any trusted certificate"));
+}
+
+TEST_F(ImageSigningTest, TrustedIdentitiesMustMatchTheLeaf) {
+  Sign("v1");
+  const ImageVerification v =
+      VerifyOk("v1", Policy("strict", "x509.subject: C=US, ST=WA, O=someone-else"));
+  EXPECT_EQ(v.result, ImageVerificationResult::kFailed);
+  EXPECT_EQ(v.signatures[0].outcome->failed_check(), VerificationCheck::kAuthenticity);
+  // signet's leaf subjects ("CN=<profile>,OU=<account>,O=signet") lack the C and ST that
+  // notation requires of a subject an x509.subject identity is matched against, so no such
+  // identity can match them (only "*"); the subject-mismatch message itself is pinned by the
+  // notation layout test.
+  EXPECT_THAT(v.reason, HasSubstr("mandatory RDN attribute"));
+
+  // Under audit an authenticity failure is only logged.
+  const ImageVerification audit =
+      VerifyOk("v1", Policy("audit", "x509.subject: C=US, ST=WA, O=someone-else"));
+  EXPECT_TRUE(audit.verified()) << audit.reason;
+  EXPECT_THAT(audit.warnings.back(), HasSubstr("authenticity"));
+}
+
+TEST_F(ImageSigningTest, ExpiredSignatureFailsUnderStrictAndIsLoggedOtherwise) {
+  Profile("short", store::SignatureValidityPeriod{1, store::ValidityType::kDays});
+  Sign("v1", "short");
+  const FixedClock later(clock_.Now() + days(2));
+  const ImageVerification strict = VerifyOk("v1", Policy("strict"), &later);
+  EXPECT_EQ(strict.result, ImageVerificationResult::kFailed);
+  EXPECT_EQ(strict.signatures[0].outcome->failed_check(), VerificationCheck::kExpiry);
+  EXPECT_THAT(strict.reason, HasSubstr("digital signature has expired"));
+
+  for (const char* level : {"permissive", "audit"}) {
+    const ImageVerification logged = VerifyOk("v1", Policy(level), &later);
+    EXPECT_TRUE(logged.verified()) << level << ": " << logged.reason;
+    const auto& expiry = logged.verified_signature()->outcome->check(VerificationCheck::kExpiry);
+    EXPECT_EQ(expiry.status, CheckStatus::kFailed);
+    EXPECT_EQ(expiry.action, notary::VerificationAction::kLog);
+    ASSERT_FALSE(logged.warnings.empty());
+    EXPECT_THAT(logged.warnings.back(), HasSubstr("expired"));
+  }
+}
+
+TEST_F(ImageSigningTest, RevokedJobFailsUnderStrictAndIsLoggedUnderAudit) {
+  Sign("v1");
+  ASSERT_TRUE(service_->RevokeSignature(kCaller, last_job_id_, std::nullopt, "leaked").ok());
+  const ImageVerification strict = VerifyOk("v1", Policy("strict"), nullptr, true);
+  EXPECT_EQ(strict.result, ImageVerificationResult::kFailed);
+  EXPECT_EQ(strict.signatures[0].outcome->failed_check(), VerificationCheck::kRevocation);
+  EXPECT_THAT(strict.reason, HasSubstr("signing-jobs/" + last_job_id_));
+
+  const ImageVerification audit = VerifyOk("v1", Policy("audit"), nullptr, true);
+  EXPECT_TRUE(audit.verified()) << audit.reason;
+  EXPECT_THAT(audit.warnings.back(), HasSubstr("revocation"));
+
+  // Without a checker the revocation check is skipped, and said to be.
+  const ImageVerification unchecked = VerifyOk("v1", Policy("strict"));
+  EXPECT_TRUE(unchecked.verified());
+  EXPECT_EQ(unchecked.verified_signature()->outcome->check(VerificationCheck::kRevocation).status,
+            CheckStatus::kSkipped);
+}
+
+TEST_F(ImageSigningTest, RevokedProfileFailsSignaturesMadeSinceTheEffectiveTime) {
+  const SignedImage signed_image = Sign("v1");
+  const std::string version = signed_image.profile_version_arn.substr(
+      signed_image.profile_version_arn.rfind('/') + 1);
+  ASSERT_TRUE(
+      service_->RevokeSigningProfile(kCaller, "images", version, "compromised", clock_.Now()).ok());
+  const ImageVerification strict = VerifyOk("v1", Policy("strict"), nullptr, true);
+  EXPECT_EQ(strict.result, ImageVerificationResult::kFailed);
+  EXPECT_EQ(strict.signatures[0].outcome->failed_check(), VerificationCheck::kRevocation);
+  EXPECT_THAT(strict.reason, HasSubstr(signed_image.profile_version_arn));
+  EXPECT_TRUE(VerifyOk("v1", Policy("audit"), nullptr, true).verified());
+}
+
+TEST_F(ImageSigningTest, RegistryScopesSelectTheStatement) {
+  Sign("v1");
+  const std::string policy = R"({"version":"1.0","trustPolicies":[
+    {"name":"app","registryScopes":["registry.example.com/team/app"],
+     "signatureVerification":{"level":"strict"},"trustStores":["signingAuthority:signet"],
+     "trustedIdentities":["*"]},
+    {"name":"legacy","registryScopes":["registry.example.com/team/legacy"],
+     "signatureVerification":{"level":"skip"}}]})";
+  const ImageVerification app = VerifyOk("v1", policy);
+  EXPECT_TRUE(app.verified());
+  EXPECT_EQ(app.policy_name, "app");
+
+  Result<ImageVerification> legacy =
+      Verify("v1", policy, nullptr, false, "registry.example.com/team/legacy");
+  ASSERT_TRUE(legacy.ok());
+  EXPECT_EQ(legacy->result, ImageVerificationResult::kSkipped);
+  EXPECT_EQ(legacy->policy_name, "legacy");
+  EXPECT_EQ(legacy->level_name, "skip");
+  EXPECT_THAT(legacy->reason, HasSubstr("skip"));
+  EXPECT_TRUE(legacy->signatures.empty());
+
+  Result<ImageVerification> unscoped =
+      Verify("v1", policy, nullptr, false, "registry.example.com/team/other");
+  ASSERT_FALSE(unscoped.ok());
+  EXPECT_EQ(unscoped.status().code(), ErrorCode::kNotFound);
+
+  // The global scope catches every other repository.
+  Result<ImageVerification> global =
+      Verify("v1", Policy("strict", "*", "*"), nullptr, false, "registry.example.com/team/other");
+  ASSERT_TRUE(global.ok());
+  EXPECT_TRUE(global->verified());
+}
+
+TEST_F(ImageSigningTest, OnlyMaxSignaturesAreTried) {
+  Profile("elsewhere");
+  // Two signatures the verifier does not trust (a policy naming another identity fails both).
+  Sign("v1");
+  Sign("v1");
+  ImageVerificationOptions options;
+  options.clock = &clock_;
+  options.max_signatures = 1;
+  Result<ImageVerification> v = VerifyImage(
+      *layout_, kRepositoryName, "v1",
+      notary::TrustPolicy::ParseOci(Policy("strict", "x509.subject: C=US, ST=WA, O=nobody")).value(),
+      Store(ca_->root()), options);
+  ASSERT_TRUE(v.ok());
+  EXPECT_EQ(v->signatures.size(), 1u);
+  EXPECT_EQ(v->untried_signatures, 1u);
+  EXPECT_THAT(v->reason, HasSubstr("1 more signature not tried (the limit is 1)"));
+  options.max_signatures = 0;
+  EXPECT_FALSE(ImageVerifier::Create(notary::TrustPolicy::ParseOci(Policy("strict")).value(),
+                                     Store(ca_->root()), options)
+                   .ok());
+}
+
+TEST_F(ImageSigningTest, ASignerThatSignsSomethingElseLeavesTheRepositoryUntouched) {
+  const PayloadSigner sign = SignerFor("images");
+  const PayloadSigner wrong = [&](std::string_view) -> Result<std::string> {
+    return sign(R"({"targetArtifact":{"digest":"sha256:)" + std::string(64, '0') +
+                R"(","mediaType":"application/vnd.oci.image.manifest.v1+json","size":1}})");
+  };
+  Result<SignedImage> refused = SignImage(*layout_, "v1", wrong);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_THAT(refused.status().message(), HasSubstr("another payload"));
+  const PayloadSigner broken = [](std::string_view) -> Result<std::string> { return std::string("{}"); };
+  EXPECT_FALSE(SignImage(*layout_, "v1", broken).ok());
+  const PayloadSigner failing = [](std::string_view) -> Result<std::string> {
+    return UnavailableError("signetd is down");
+  };
+  EXPECT_EQ(SignImage(*layout_, "v1", failing).status().code(), ErrorCode::kUnavailable);
+  EXPECT_TRUE(layout_->Referrers(image_.digest).value().empty());
+  EXPECT_EQ(SignImage(*layout_, "v9", sign).status().code(), ErrorCode::kNotFound);
+}
+
+}  // namespace
+}  // namespace signet::imagesig
