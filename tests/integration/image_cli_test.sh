@@ -268,6 +268,8 @@ expect "revoked job fails revocation under strict" 1 "revocation +failed.*signin
   "$signet" verify image "$reg/signet/revjob:v1" --trust-policy "$work/strict.json" --trust-store "$work/truststore" "${ins[@]}" --endpoint "$endpoint"
 expect "revoked job is logged under permissive" 0 "warning: .*revo" -- \
   "$signet" verify image "$reg/signet/revjob:v1" --trust-policy "$work/permissive.json" --trust-store "$work/truststore" "${ins[@]}" --endpoint "$endpoint"
+expect "revocation service down: could not complete, never verified" 1 "could not complete" -- \
+  "$signet" verify image "$app:v1" --trust-policy "$work/strict.json" --trust-store "$work/truststore" "${ins[@]}" --endpoint http://127.0.0.1:1
 expect "without --endpoint revocation is skipped" 0 "revocation +skipped" -- \
   "$signet" verify image "$reg/signet/revjob:v1" --trust-policy "$work/strict.json" --trust-store "$work/truststore" "${ins[@]}"
 before=$(date -u -d '-1 minute' +%Y-%m-%dT%H:%M:%SZ)
