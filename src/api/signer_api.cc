@@ -134,6 +134,8 @@ Route Resolve(std::string_view method, const std::vector<std::string>& s) {
                   {"POST", SIGNET_OPERATION(TagResource, kTagging)},
                   {"DELETE", SIGNET_OPERATION(UntagResource, kTagging)}},
                  {std::move(arn)});
+  } else if (s[0] == "trust-anchor" && n == 1) {
+    return Match(method, {{"GET", SIGNET_OPERATION(GetTrustAnchor, kSigner)}}, {});
   } else if (s[0] == "revocations" && n == 1) {
     return Match(method, {{"GET", SIGNET_OPERATION(GetRevocationStatus, kSigner)}}, {});
   }

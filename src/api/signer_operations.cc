@@ -408,6 +408,14 @@ Result<Json> GetSigningPlatform(const Call& call) {
   return shapes::SigningPlatform(*platform);
 }
 
+Result<Json> GetTrustAnchor(const Call& call) {
+  const crypto::Certificate& root = call.service.ca().root();
+  return Json{{"certificatePem", root.ToPem()},
+              {"subject", root.Subject()},
+              {"sha256Thumbprint", root.Sha256Thumbprint()},
+              {"notAfter", FormatRfc3339(root.not_after())}};
+}
+
 Result<Json> ListSigningPlatforms(const Call& call) {
   const ApiRequest& request = call.request;
   const auto category = request.Query("category");

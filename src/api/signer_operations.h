@@ -58,6 +58,11 @@ Result<Json> GetRevocationStatus(const Call& call);
 Result<ApiResponse> SignPackage(const Call& call);
 // Platforms.
 Result<Json> GetSigningPlatform(const Call& call);
+// signet's own: GET /trust-anchor, the installation's root certificate (DESIGN.md §4), for
+// `signet trust export`: {"certificatePem", "subject", "sha256Thumbprint", "notAfter"}. Any
+// authenticated caller may read it; no AWS operation publishes the root (AWS publishes its
+// aws-signer-ts root for download).
+Result<Json> GetTrustAnchor(const Call& call);
 Result<Json> ListSigningPlatforms(const Call& call);
 
 }  // namespace signet::api::operations

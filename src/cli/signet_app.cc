@@ -4,8 +4,12 @@
 #include <iostream>
 
 #include "cli/cost_command.h"
+#include "cli/list_image.h"
 #include "cli/progress_bar.h"
+#include "cli/sign_image.h"
 #include "cli/sign_zip.h"
+#include "cli/trust_export.h"
+#include "cli/verify_image.h"
 #include "cli/verify_zip.h"
 
 namespace signet::cli {
@@ -79,6 +83,87 @@ int RunSignet(int argc, char** argv) {
   verify_zip->add_option("--aws-profile", zip.connection.aws_profile,
                          "AWS named profile for the revocation check's credentials");
 
+  // --- sign image ---
+  SignImageCliOptions sign_image;
+  std::string sign_image_output = "text";
+  CLI::App* sign_image_cmd = sign->add_subcommand(
+      "image",
+      "Sign a container image's manifest digest as a job of a signing profile and push the "
+      "signature next to it (exit 0 signed, 1 refused by signetd, 2 usage, registry, credentials "
+      "or connection error)");
+  sign_image_cmd->add_option("REF", sign_image.reference,
+                             "registry/repository:tag or @sha256:… (with --oci-layout: a tag or "
+                             "digest in the layout)")
+      ->required();
+  sign_image_cmd->add_option("--profile", sign_image.profile_name, "Signing profile name (platform "
+                             "Notation-OCI-SHA384-ECDSA)")->required();
+  sign_image_cmd->add_option("--profile-owner", sign_image.profile_owner,
+                             "Account id owning the signing profile (another account's profile)");
+  sign_image_cmd->add_option("--output", sign_image_output, "Report format")
+      ->check(CLI::IsMember({"text", "json"}));
+  AddRegistryOptions(sign_image_cmd, sign_image.registry);
+  AddConnectionOptions(sign_image_cmd, sign_image.connection, /*with_environment=*/true);
+
+  // --- verify image ---
+  VerifyImageOptions verify_image;
+  std::string verify_image_output = "text";
+  CLI::App* verify_image_cmd = verify->add_subcommand(
+      "image",
+      "Verify a container image's Notary signatures with a Notation trust policy and trust store "
+      "(exit 0 verified, 1 not verified, 2 error)");
+  verify_image_cmd->add_option("REF", verify_image.reference,
+                               "registry/repository:tag or @sha256:… (with --oci-layout: a tag "
+                               "or digest in the layout)")
+      ->required();
+  verify_image_cmd->add_option("--trust-policy", verify_image.trust_policy,
+                               "Notation OCI trust policy file (default: "
+                               "$NOTATION_CONFIG/trustpolicy.oci.json, NOTATION_CONFIG defaulting "
+                               "to ${XDG_CONFIG_HOME:-~/.config}/notation)");
+  verify_image_cmd->add_option("--trust-store", verify_image.trust_store,
+                               "Notation trust store directory, holding x509/{ca,signingAuthority}/"
+                               "NAME/ (default: $NOTATION_CONFIG/truststore)");
+  verify_image_cmd->add_option("--max-signatures", verify_image.max_signatures,
+                               "Signatures tried at most (default 100)")
+      ->check(CLI::Range(1, 100000));
+  verify_image_cmd->add_option("--output", verify_image_output, "Report format")
+      ->check(CLI::IsMember({"text", "json"}));
+  verify_image_cmd->add_option("--endpoint", verify_image.connection.endpoint,
+                               "signetd URL: check revocation online (without it revocation is "
+                               "skipped; $SIGNET_ENDPOINT is not used here)");
+  verify_image_cmd->add_option("--aws-profile", verify_image.connection.aws_profile,
+                               "AWS named profile for the revocation check's credentials");
+  AddRegistryOptions(verify_image_cmd, verify_image.registry);
+
+  // --- list image ---
+  CLI::App* list = app.add_subcommand("list", "List signatures");
+  list->require_subcommand(1);
+  ListImageOptions list_image;
+  std::string list_output = "text";
+  CLI::App* list_image_cmd = list->add_subcommand(
+      "image", "List the Notary signatures of a container image, unverified (exit 0, 2 error)");
+  list_image_cmd->add_option("REF", list_image.reference, "The image")->required();
+  list_image_cmd->add_option("--output", list_output, "Report format")
+      ->check(CLI::IsMember({"text", "json"}));
+  AddRegistryOptions(list_image_cmd, list_image.registry);
+
+  // --- trust export ---
+  CLI::App* trust = app.add_subcommand("trust", "The installation's trust anchor");
+  trust->require_subcommand(1);
+  TrustExportOptions trust_export;
+  CLI::App* trust_export_cmd = trust->add_subcommand(
+      "export",
+      "Write the installation's root certificate (PEM), the trust anchor of a Notation "
+      "signingAuthority trust store (exit 0, 1 refused by signetd, 2 error)");
+  trust_export_cmd->add_option("-o,--out", trust_export.output, "File to write (default: stdout)");
+  trust_export_cmd->add_option("--trust-store", trust_export.trust_store,
+                               "Also write it to DIR/x509/signingAuthority/NAME/signet-root.pem");
+  trust_export_cmd->add_option("--name", trust_export.store_name,
+                               "Trust store name under --trust-store (default: signet)");
+  trust_export_cmd->add_option("--data-dir", trust_export.data_dir,
+                               "Read root-ca.pem from signetd's data directory instead of asking "
+                               "signetd");
+  AddConnectionOptions(trust_export_cmd, trust_export.connection, /*with_environment=*/false);
+
   CostOptions cost;
   CLI::App* cost_command = AddCostCommand(app, cost);
 
@@ -96,6 +181,21 @@ int RunSignet(int argc, char** argv) {
   if (verify_zip->parsed()) {
     zip.json = output == "json";
     return RunVerifyZip(zip, std::cout, std::cerr);
+  }
+  if (sign_image_cmd->parsed()) {
+    sign_image.json = sign_image_output == "json";
+    return RunSignImage(sign_image, ProcessEnvironment(), std::cin, std::cout, std::cerr);
+  }
+  if (verify_image_cmd->parsed()) {
+    verify_image.json = verify_image_output == "json";
+    return RunVerifyImage(verify_image, ProcessEnvironment(), std::cin, std::cout, std::cerr);
+  }
+  if (list_image_cmd->parsed()) {
+    list_image.json = list_output == "json";
+    return RunListImage(list_image, std::cin, std::cout, std::cerr);
+  }
+  if (trust_export_cmd->parsed()) {
+    return RunTrustExport(trust_export, ProcessEnvironment(), std::cout, std::cerr);
   }
   if (cost_command->parsed()) return RunCost(cost, std::cout, std::cerr);
   return kExitUsage;

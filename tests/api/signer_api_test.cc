@@ -903,6 +903,16 @@ TEST_F(SignerApiTest, GetRevocationStatus) {
         "ValidationException");
 }
 
+// GET /trust-anchor (`signet trust export`): the root the envelopes' x5c ends with.
+TEST_F(SignerApiTest, TrustAnchorIsTheInstallationRoot) {
+  Json got = Ok(Call("GET", "/trust-anchor"));
+  EXPECT_EQ(got["certificatePem"], ca_->root().ToPem());
+  EXPECT_EQ(got["subject"], ca_->root().Subject());
+  EXPECT_EQ(got["sha256Thumbprint"], ca_->root().Sha256Thumbprint());
+  EXPECT_TRUE(got["notAfter"].is_string());
+  Error(Call("PUT", "/trust-anchor"), 405, "MethodNotAllowedException");
+}
+
 TEST_F(SignerApiTest, SigningPlatforms) {
   Json all = Ok(Call("GET", "/signing-platforms"));
   ASSERT_EQ(all["platforms"].size(), signer::SigningPlatforms().size());

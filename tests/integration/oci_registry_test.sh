@@ -13,15 +13,8 @@ for t in docker-registry skopeo umoci htpasswd openssl python3 curl; do
   command -v "$t" >/dev/null || { echo "missing $t: run scripts/install-deps.sh --test"; exit 1; }
 done
 work=$(mktemp -d)
-registry_pid=""
+source "$(dirname "$0")/registry_test_lib.sh"
 token_pid=""
-stop_registry() {
-  if [[ -n "$registry_pid" ]]; then
-    kill "$registry_pid" 2>/dev/null
-    wait "$registry_pid" 2>/dev/null
-    registry_pid=""
-  fi
-}
 stop_token_server() {
   if [[ -n "$token_pid" ]]; then
     kill "$token_pid" 2>/dev/null
@@ -52,66 +45,11 @@ expect() {
   fi
 }
 
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
-
-# start_registry NAME [tls] [auth] [nodelete]: a fresh registry in $work/NAME; sets $port.
-start_registry() {
-  local name=$1 tls=0 auth=0 token=0 delete=true
-  shift
-  for o in "$@"; do
-    case $o in tls) tls=1 ;; auth) auth=1 ;; token) token=1 ;; nodelete) delete=false ;; esac
-  done
-  port=$(free_port)
-  mkdir -p "$work/$name"
-  {
-    echo "version: 0.1"
-    echo "log: {level: error, accesslog: {disabled: true}}"
-    echo "storage: {filesystem: {rootdirectory: $work/$name/data}, delete: {enabled: $delete}}"
-    echo "http:"
-    echo "  addr: 127.0.0.1:$port"
-    if ((tls)); then
-      echo "  tls: {certificate: $work/pki/server.crt, key: $work/pki/server.key}"
-    fi
-    if ((auth)); then
-      echo "auth: {htpasswd: {realm: signet-test, path: $work/pki/htpasswd}}"
-    fi
-    if ((token)); then
-      echo "auth: {token: {realm: 'https://127.0.0.1:$token_port/token', service: signet-registry,"
-      echo "  issuer: signet-token-issuer, rootcertbundle: $work/pki/token.crt}}"
-    fi
-  } >"$work/$name/config.yml"
-  docker-registry serve "$work/$name/config.yml" >"$work/$name/registry.log" 2>&1 &
-  registry_pid=$!
-  local scheme=http
-  ((tls)) && scheme=https
-  for _ in $(seq 100); do
-    curl -s -o /dev/null --cacert "$work/pki/ca.crt" "$scheme://127.0.0.1:$port/v2/" && return 0
-    sleep 0.05
-  done
-  echo "registry $name did not start:"
-  cat "$work/$name/registry.log"
-  exit 1
-}
-
 # A test CA and a server certificate for 127.0.0.1; an htpasswd file with a bcrypt entry.
-mkdir -p pki
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj "/CN=signet test CA" \
-  -keyout pki/ca.key -out pki/ca.crt 2>/dev/null || exit 1
-openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=127.0.0.1" \
-  -keyout pki/server.key -out pki/server.csr 2>/dev/null || exit 1
-printf 'subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n' >pki/ext
-openssl x509 -req -in pki/server.csr -CA pki/ca.crt -CAkey pki/ca.key -CAcreateserial -days 2 \
-  -extfile pki/ext -out pki/server.crt 2>/dev/null || exit 1
-htpasswd -Bbc pki/htpasswd signet 's3cret pass' 2>/dev/null || exit 1
-mkdir -p certs && cp pki/ca.crt certs/ca.crt  # skopeo's --cert-dir reads *.crt as CAs
+make_registry_pki || exit 1
 
 # The test image: umoci's empty image plus one layer.
-umoci init --layout image >/dev/null && umoci new --image image:v1 >/dev/null || exit 1
-umoci unpack --rootless --image image:v1 bundle >/dev/null 2>&1 || exit 1
-echo "signet oci test $(date +%s%N)" >bundle/rootfs/hello.txt
-umoci repack --image image:v1 bundle >/dev/null || exit 1
+build_test_image image v1 "signet oci test $(date +%s%N)" || exit 1
 echo '{"signature":"one"}' >sig1.json
 echo '{"signature":"two"}' >sig2.json
 
