@@ -190,6 +190,14 @@ CREATE TABLE layer_versions (
   UNIQUE (account, layer_name, version)
 );
 )sql"},
+    {4, "tags of lambda code signing configs", R"sql(
+CREATE TABLE code_signing_config_tags (
+  config_id TEXT NOT NULL REFERENCES code_signing_configs (config_id),
+  key TEXT NOT NULL,
+  value TEXT NOT NULL,
+  PRIMARY KEY (config_id, key)
+);
+)sql"},
 };
 
 static_assert(std::size(kMigrations) == kSchemaVersion, "one migration per schema version");
