@@ -59,14 +59,6 @@ Result<std::string> Reason(const Json& body) {
   return reason;
 }
 
-// Adds the signing's budget warnings to the response (one header, "; "-separated).
-void AddWarnings(const Call& call, const std::vector<std::string>& warnings) {
-  if (warnings.empty() || call.response_headers == nullptr) return;
-  std::string joined;
-  for (const std::string& w : warnings) joined += (joined.empty() ? "" : "; ") + w;
-  call.response_headers->emplace_back(std::string(kWarningHeader), std::move(joined));
-}
-
 Result<std::string> RequiredQuery(const ApiRequest& request, std::string_view name) {
   auto value = request.Query(name);
   if (!value) return Missing(name);
@@ -74,6 +66,13 @@ Result<std::string> RequiredQuery(const ApiRequest& request, std::string_view na
 }
 
 }  // namespace
+
+void AddWarnings(const Call& call, const std::vector<std::string>& warnings) {
+  if (warnings.empty() || call.response_headers == nullptr) return;
+  std::string joined;
+  for (const std::string& w : warnings) joined += (joined.empty() ? "" : "; ") + w;
+  call.response_headers->emplace_back(std::string(kWarningHeader), std::move(joined));
+}
 
 // --- Profiles ------------------------------------------------------------------------------------
 
@@ -317,11 +316,10 @@ Result<Json> StartSigningJob(const Call& call) {
   SIGNET_ASSIGN_OR_RETURN(start.client_request_token, RequiredString(body, "clientRequestToken"));
   SIGNET_RETURN_IF_ERROR(CheckNotEmpty(start.client_request_token, "clientRequestToken"));
   start.environment = call.request.Header(signer::kEnvironmentHeader);
-  std::vector<std::string> warnings;
-  SIGNET_ASSIGN_OR_RETURN(store::SigningJobRecord job,
-                          call.service.StartSigningJob(call.request.caller, start, &warnings));
-  AddWarnings(call, warnings);
-  return Json{{"jobId", job.job_id}, {"jobOwner", job.job_owner}};
+  SIGNET_ASSIGN_OR_RETURN(signer::SigningResult started,
+                          call.service.StartSigningJob(call.request.caller, start));
+  AddWarnings(call, started.warnings);
+  return Json{{"jobId", started.job.job_id}, {"jobOwner", started.job.job_owner}};
 }
 
 Result<Json> DescribeSigningJob(const Call& call) {

@@ -32,6 +32,8 @@ struct Call {
 
 // The header that carries budget warnings of a signing ("; "-separated).
 inline constexpr std::string_view kWarningHeader = "x-signet-warning";
+// Adds a signing's budget warnings to the response (one kWarningHeader, "; "-separated).
+void AddWarnings(const Call& call, const std::vector<std::string>& warnings);
 
 // Profiles.
 Result<Json> PutSigningProfile(const Call& call);

@@ -116,7 +116,7 @@ class LambdaServiceTest : public ::testing::Test {
     auto started = signer_->StartSigningJob(kCaller, r);
     EXPECT_TRUE(started.ok()) << started.status().ToString();
     signer_->Drain();
-    auto job = signer_->DescribeSigningJob(kCaller, started->job_id);
+    auto job = signer_->DescribeSigningJob(kCaller, started->job.job_id);
     EXPECT_TRUE(job.ok() && job->signed_object) << job->status_reason;
     auto object = buckets_->OpenObject("code", job->signed_object->key);
     EXPECT_TRUE(object.ok());
