@@ -67,6 +67,13 @@ Result<std::string> RequiredQuery(const ApiRequest& request, std::string_view na
 
 }  // namespace
 
+Status SkippedError(const Call& call, const signer::SkippedSigning& skipped) {
+  if (call.response_headers != nullptr) {
+    call.response_headers->emplace_back(std::string(kSigningSkippedHeader), "true");
+  }
+  return InvalidArgumentError(skipped.message);
+}
+
 void AddWarnings(const Call& call, const std::vector<std::string>& warnings) {
   if (warnings.empty() || call.response_headers == nullptr) return;
   std::string joined;
@@ -280,6 +287,7 @@ Result<Json> SignPayload(const Call& call) {
   sign.environment = call.request.Header(signer::kEnvironmentHeader);
   SIGNET_ASSIGN_OR_RETURN(signer::SignPayloadResult signed_payload,
                           call.service.SignPayload(call.request.caller, sign));
+  if (signed_payload.skipped) return SkippedError(call, *signed_payload.skipped);
   AddWarnings(call, signed_payload.warnings);
   Json metadata = Json::object();
   for (const auto& [key, value] : signed_payload.job.metadata) metadata[key] = value;
@@ -318,6 +326,7 @@ Result<Json> StartSigningJob(const Call& call) {
   start.environment = call.request.Header(signer::kEnvironmentHeader);
   SIGNET_ASSIGN_OR_RETURN(signer::SigningResult started,
                           call.service.StartSigningJob(call.request.caller, start));
+  if (started.skipped) return SkippedError(call, *started.skipped);
   AddWarnings(call, started.warnings);
   return Json{{"jobId", started.job.job_id}, {"jobOwner", started.job.job_owner}};
 }

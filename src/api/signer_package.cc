@@ -50,6 +50,7 @@ Result<ApiResponse> SignPackage(const Call& call) {
   std::unique_ptr<zipsig::ByteSource> package = zipsig::ByteSource::FromMemory(request.body);
   SIGNET_ASSIGN_OR_RETURN(signer::SigningResult signed_package,
                           call.service.SignPackage(request.caller, sign, *package, *out));
+  if (signed_package.skipped) return SkippedError(call, *signed_package.skipped);
   store::SigningJobRecord& job = signed_package.job;
   SIGNET_RETURN_IF_ERROR(out->Close());
   const uint64_t size = std::filesystem::file_size(temp, ec);

@@ -18,11 +18,6 @@
 
 namespace signet::signer {
 
-// The message of a skipped signing starts with this, so that clients (`signet sign`) can tell
-// "skipped by policy" from a failure: "signing skipped: environment dev is configured to skip
-// signing; nothing was signed or billed".
-inline constexpr std::string_view kSigningSkippedPrefix = "signing skipped: ";
-
 // The environment a request names, as an API request header.
 inline constexpr std::string_view kEnvironmentHeader = "x-signet-environment";
 
@@ -30,7 +25,7 @@ struct BillingDecision {
   std::string environment;  // resolved (never empty)
   int64_t unit_price_micros = 0;
   bool skip = false;         // sign nothing, bill nothing, create no job
-  std::string skip_message;  // starts with kSigningSkippedPrefix
+  std::string skip_message;  // for the caller: "signing skipped: environment dev is ..."
   std::vector<std::string> warnings;  // budget warnings, to log and return
 };
 

@@ -94,6 +94,14 @@ struct SignPayloadRequest {
   std::string environment;  // as the caller named it (x-signet-environment); empty: default
 };
 
+// A signing the environment's signing mode skips (DESIGN.md §8): not a failure, and nothing
+// happened: no signature, no job, no usage. The signing methods return it as `skipped`, with
+// an empty job and no signature or warnings, so that no caller has to parse a message.
+struct SkippedSigning {
+  std::string environment;
+  std::string message;  // "signing skipped: environment dev is configured to skip signing; ..."
+};
+
 // Budget warnings, the same way on every signing path: returned with the signing's result (the
 // API sends them as x-signet-warning) and stored as the Succeeded job's statusReason
 // ("; "-separated), where DescribeSigningJob shows them.
@@ -101,6 +109,7 @@ struct SignPayloadResult {
   store::SigningJobRecord job;  // Succeeded
   std::string signature;  // the JWS envelope bytes
   std::vector<std::string> warnings;
+  std::optional<SkippedSigning> skipped;  // set: nothing above is
 };
 
 // The result of StartSigningJob (the job InProgress; the warnings known at its start, while the
@@ -108,6 +117,7 @@ struct SignPayloadResult {
 struct SigningResult {
   store::SigningJobRecord job;
   std::vector<std::string> warnings;
+  std::optional<SkippedSigning> skipped;  // set: nothing above is
 };
 
 struct StartSigningJobRequest {
@@ -194,9 +204,9 @@ class SignerService {
                                                            const store::PageRequest& page);
 
   // --- Signing ---
-  // Every signing path bills through the two metering steps below. A skipped environment is
-  // InvalidArgument (message starting kSigningSkippedPrefix) with no job and no usage; a budget
-  // that refuses is ResourceExhausted.
+  // Every signing path bills through the two metering steps below. An environment that skips
+  // signing gives a result with `skipped` set (no job, no usage); a budget that refuses is
+  // ResourceExhausted.
   Result<SignPayloadResult> SignPayload(const Caller& caller, const SignPayloadRequest& request);
   // Records the job (idempotent per caller account and client request token: the same token
   // returns the first job, without warnings) and queues it; the job completes Succeeded or

@@ -89,6 +89,10 @@ std::string JoinWarnings(const std::vector<std::string>& warnings) {
   return out;
 }
 
+SkippedSigning Skipped(const BillingDecision& decision) {
+  return SkippedSigning{decision.environment, decision.skip_message};
+}
+
 // RecordUsage's job writer for a synchronous signing: creates `job` with the status reason it is
 // given, into `stored`.
 std::function<Status(const std::string&)> CreateJobIn(store::StoreTransaction& tx,
@@ -185,7 +189,11 @@ Result<SignPayloadResult> SignerService::SignPayload(const Caller& caller,
                           CheckCanSign(profile, now));
   SIGNET_ASSIGN_OR_RETURN(BillingDecision decision,
                           AuthorizeBillableSignature(request.environment, profile.platform_id, now));
-  if (decision.skip) return InvalidArgumentError(decision.skip_message);
+  if (decision.skip) {
+    SignPayloadResult skipped;
+    skipped.skipped = Skipped(decision);
+    return skipped;
+  }
 
   SigningJobRecord job = NewJob(caller, profile, *platform, now);
   job.payload = request.payload;
@@ -216,7 +224,7 @@ Result<SignPayloadResult> SignerService::SignPayload(const Caller& caller,
   stored.metadata = {{"signingProfileVersionArn", profile.version_arn},
                      {"signingJobArn", job_arn},
                      {"signatureMediaType", std::string(notary::kJwsMediaType)}};
-  return SignPayloadResult{std::move(stored), std::move(envelope), std::move(warnings)};
+  return SignPayloadResult{std::move(stored), std::move(envelope), std::move(warnings), std::nullopt};
 }
 
 Result<SigningResult> SignerService::StartSigningJob(const Caller& caller,
@@ -227,7 +235,7 @@ Result<SigningResult> SignerService::StartSigningJob(const Caller& caller,
   if (Result<SigningJobRecord> earlier =
           store_.FindJobByClientRequestToken(caller.account, request.client_request_token);
       earlier.ok()) {
-    return SigningResult{std::move(earlier).value(), {}};
+    return SigningResult{std::move(earlier).value(), {}, std::nullopt};
   }
   if (buckets_ == nullptr) return FailedPreconditionError("this signetd serves no buckets");
   SIGNET_ASSIGN_OR_RETURN(SigningProfileRecord profile,
@@ -250,7 +258,7 @@ Result<SigningResult> SignerService::StartSigningJob(const Caller& caller,
 
   SIGNET_ASSIGN_OR_RETURN(BillingDecision decision,
                           AuthorizeBillableSignature(request.environment, profile.platform_id, now));
-  if (decision.skip) return InvalidArgumentError(decision.skip_message);
+  if (decision.skip) return SigningResult{{}, {}, Skipped(decision)};
 
   SigningJobRecord job = NewJob(caller, profile, *platform, now);
   job.metadata[std::string(kEnvironmentMetadata)] = decision.environment;
@@ -264,11 +272,11 @@ Result<SigningResult> SignerService::StartSigningJob(const Caller& caller,
     SIGNET_ASSIGN_OR_RETURN(
         SigningJobRecord first,
         store_.FindJobByClientRequestToken(caller.account, request.client_request_token));
-    return SigningResult{std::move(first), {}};
+    return SigningResult{std::move(first), {}, std::nullopt};
   }
   SIGNET_RETURN_IF_ERROR(created.status());
   runner_->Enqueue(created->job_id);
-  return SigningResult{std::move(created).value(), std::move(decision.warnings)};
+  return SigningResult{std::move(created).value(), std::move(decision.warnings), std::nullopt};
 }
 
 void SignerService::RunSigningJob(const std::string& job_id) {
@@ -333,7 +341,7 @@ Result<SigningResult> SignerService::SignPackage(const Caller& caller,
   const Timestamp now = options_.clock->Now();
   SIGNET_ASSIGN_OR_RETURN(BillingDecision decision,
                           AuthorizeBillableSignature(request.environment, profile.platform_id, now));
-  if (decision.skip) return InvalidArgumentError(decision.skip_message);
+  if (decision.skip) return SigningResult{{}, {}, Skipped(decision)};
   SigningJobRecord job = NewJob(caller, profile, *platform, now);
   job.source = store::S3Object{std::string(kUploadSourceBucket),
                                request.package_name.empty() ? std::string(kDefaultPackageName)
@@ -357,7 +365,7 @@ Result<SigningResult> SignerService::SignPackage(const Caller& caller,
   ObserveSignature(stored, decision, started);
   stored.metadata = {{"signingProfileVersionArn", profile.version_arn},
                      {"signingJobArn", JobArn(stored.job_owner, stored.job_id)}};
-  return SigningResult{std::move(stored), std::move(warnings)};
+  return SigningResult{std::move(stored), std::move(warnings), std::nullopt};
 }
 
 Result<Timestamp> SignerService::SignPackageBytes(const SigningJobRecord& job,

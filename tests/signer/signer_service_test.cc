@@ -1724,7 +1724,7 @@ class ScriptedBilling final : public BillingPolicy {
   Result<BillingDecision> Authorize(std::string_view environment, std::string_view,
                                     Timestamp) override {
     if (environment == "dev") {
-      return BillingDecision{"dev", 0, true, std::string(kSigningSkippedPrefix) + "dev", {}};
+      return BillingDecision{"dev", 0, true, "signing skipped: dev", {}};
     }
     return BillingDecision{"prod", 123, false, "", {"near budget"}};
   }
@@ -1770,9 +1770,13 @@ TEST_F(SignerServiceTest, ThePolicyDecidesSkipPriceAndBudgetInTheUsageTransactio
   SignPayloadRequest r = NotationRequest();
 
   r.environment = "dev";
+  // Skipped: a typed outcome, not an error, with nothing signed, stored or billed.
   Result<SignPayloadResult> skipped = service_->SignPayload(kOwnerCaller, r);
-  EXPECT_EQ(skipped.status().code(), ErrorCode::kInvalidArgument);
-  EXPECT_EQ(skipped.status().message().rfind(kSigningSkippedPrefix, 0), 0u);
+  ASSERT_TRUE(skipped.ok()) << skipped.status().ToString();
+  ASSERT_TRUE(skipped->skipped.has_value());
+  EXPECT_EQ(skipped->skipped->environment, "dev");
+  EXPECT_EQ(skipped->skipped->message, "signing skipped: dev");
+  EXPECT_TRUE(skipped->signature.empty() && skipped->job.job_id.empty());
   EXPECT_TRUE(Usage().empty());
 
   r.environment = "prod";
