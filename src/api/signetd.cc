@@ -253,9 +253,9 @@ Result<std::unique_ptr<Signetd>> Signetd::Open(const SignetdConfig& config) {
   signer_options.partition = config.scope.partition;
   signer_options.region = config.scope.region;
   signer_options.clock = config.clock;
-  signer_options.billing = parts->billing.get();
-  parts->signer = std::make_unique<signer::SignerService>(*parts->store, parts->buckets.get(),
-                                                          *parts->keys, *parts->ca, signer_options);
+  parts->signer = std::make_unique<signer::SignerService>(
+      *parts->store, parts->buckets.get(), *parts->keys, *parts->ca, *parts->billing,
+      signer_options);
   SIGNET_RETURN_IF_ERROR(parts->signer->Start());
   // Signed packages on their way out (POST /signing-jobs/package); a crash may leave some.
   std::error_code ec;

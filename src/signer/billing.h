@@ -1,8 +1,7 @@
 // BillingPolicy: how each billable signature is decided and billed (DESIGN.md §8), as the
 // signer sees it. The signer may not use metering/ (DESIGN.md §2), so signetd plugs the
-// metering module in through this interface (api/metering_billing.h); without one, a
-// SignerService bills every signature to SignerOptions::environment at
-// SignerOptions::unit_price_micros.
+// metering module in through this interface (api/metering_billing.h): the one source of
+// environments and prices.
 //
 // Implementations must be thread-safe.
 #pragma once

@@ -60,14 +60,6 @@ struct SignerOptions {
   std::string partition = "aws";
   std::string region = "us-east-1";
   const Clock* clock = &SystemClock();
-  // Unit price per signature by platform id, micro-dollars (DESIGN.md §8); a platform not listed
-  // costs 0. The defaults are the published AWS prices.
-  std::map<std::string, int64_t, std::less<>> unit_price_micros = {
-      {"AWSLambda-SHA384-ECDSA", 5'000}, {"Notation-OCI-SHA384-ECDSA", 500'000}};
-  std::string environment = "default";  // recorded on usage records when billing is null
-  // Environment policy, prices and budgets (metering); null: environment and prices above.
-  // Must outlive the SignerService.
-  BillingPolicy* billing = nullptr;
   std::string signing_agent = "signet/0.1";
   int job_workers = 1;  // background StartSigningJob workers
 };
@@ -156,8 +148,10 @@ class SigningJobRunner;
 
 class SignerService {
  public:
+  // `billing` decides every signature's environment and price (signetd: the metering module,
+  // api/metering_billing.h). All references must outlive the SignerService.
   SignerService(store::Store& store, store::BucketStore* buckets, keys::KeyStore& keys,
-                const CertificateAuthority& ca, SignerOptions options);
+                const CertificateAuthority& ca, BillingPolicy& billing, SignerOptions options);
   ~SignerService();  // stops the job workers; unfinished jobs are resumed by the next Start()
   SignerService(const SignerService&) = delete;
   SignerService& operator=(const SignerService&) = delete;
@@ -292,6 +286,7 @@ class SignerService {
   store::BucketStore* buckets_;
   keys::KeyStore& keys_;
   const CertificateAuthority& ca_;
+  BillingPolicy& billing_;
   SignerOptions options_;
   std::unique_ptr<SigningMaterialCache> material_;
   std::unique_ptr<SigningJobRunner> runner_;

@@ -127,26 +127,14 @@ Result<std::shared_ptr<const SigningMaterial>> SignerService::CheckCanSign(
 Result<BillingDecision> SignerService::AuthorizeBillableSignature(std::string_view environment,
                                                                   std::string_view platform_id,
                                                                   Timestamp now) {
-  if (options_.billing != nullptr) return options_.billing->Authorize(environment, platform_id, now);
-  if (!environment.empty() && environment != options_.environment) {
-    return InvalidArgumentError("unknown environment '" + std::string(environment.substr(0, 80)) +
-                                "'; this signetd is configured with: " + options_.environment);
-  }
-  BillingDecision decision;
-  decision.environment = options_.environment;
-  auto price = options_.unit_price_micros.find(platform_id);
-  decision.unit_price_micros = price == options_.unit_price_micros.end() ? 0 : price->second;
-  return decision;
+  return billing_.Authorize(environment, platform_id, now);
 }
 
 Result<std::vector<std::string>> SignerService::RecordUsage(
     store::StoreTransaction& tx, const SigningJobRecord& job, const BillingDecision& decision,
     Timestamp now, const std::function<Status(const std::string& status_reason)>& write_job) {
   const store::UsageRecord usage = UsageFor(job, decision, now);
-  std::vector<std::string> warnings;
-  if (options_.billing != nullptr) {
-    SIGNET_ASSIGN_OR_RETURN(warnings, options_.billing->Charge(tx, usage));
-  }
+  SIGNET_ASSIGN_OR_RETURN(std::vector<std::string> warnings, billing_.Charge(tx, usage));
   SIGNET_RETURN_IF_ERROR(write_job(JoinWarnings(warnings)));  // the usage record names the job
   SIGNET_RETURN_IF_ERROR(tx.AppendUsage(usage));
   return warnings;

@@ -19,6 +19,7 @@
 #include "signer/signer_service.h"
 #include "store/bucket_store.h"
 #include "store/sqlite_store.h"
+#include "testing/fixed_price_billing.h"
 #include "testing/temp_dir.h"
 
 namespace signet::deploy {
@@ -78,7 +79,8 @@ class LambdaServiceTest : public ::testing::Test {
     signer::SignerOptions options;
     options.clock = &clock_;
     signer_ =
-        std::make_unique<signer::SignerService>(*store_, buckets_.get(), *keys_, *ca_, options);
+        std::make_unique<signer::SignerService>(*store_, buckets_.get(), *keys_, *ca_, billing_,
+                                                options);
     ASSERT_TRUE(signer_->Start().ok());
     verifier_ = std::move(PackageVerifier::Create({ca_->root()}, *store_, clock_)).value();
     service_ = std::make_unique<LambdaService>(
@@ -159,6 +161,7 @@ class LambdaServiceTest : public ::testing::Test {
   std::unique_ptr<keys::FileKeyStore> keys_;
   std::unique_ptr<signer::CertificateAuthority> ca_;
   std::unique_ptr<store::BucketStore> buckets_;
+  test::FixedPriceBilling billing_;
   std::unique_ptr<signer::SignerService> signer_;
   std::unique_ptr<PackageVerifier> verifier_;
   std::unique_ptr<LambdaService> service_;

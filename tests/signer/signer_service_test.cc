@@ -33,6 +33,7 @@
 #include "store/sqlite_store.h"
 #include "zipsig/byte_source.h"
 #include "zipsig/zip_signature.h"
+#include "testing/fixed_price_billing.h"
 #include "testing/temp_dir.h"
 
 namespace signet::signer {
@@ -184,8 +185,8 @@ class SignerServiceTest : public ::testing::Test {
   std::unique_ptr<SignerService> NewService() {
     SignerOptions options;
     options.clock = &clock_;
-    options.environment = "test";
-    return std::make_unique<SignerService>(*store_, buckets_.get(), *keys_, *ca_, options);
+    return std::make_unique<SignerService>(*store_, buckets_.get(), *keys_, *ca_, billing_,
+                                           options);
   }
 
   static PutProfileRequest Request(const std::string& name,
@@ -331,6 +332,7 @@ class SignerServiceTest : public ::testing::Test {
   std::unique_ptr<keys::KeyStore> keys_;
   std::unique_ptr<CertificateAuthority> ca_;
   std::unique_ptr<store::BucketStore> buckets_;
+  test::FixedPriceBilling billing_{"test"};  // prices and environment (metering decides in signetd)
   std::unique_ptr<SignerService> service_;
 };
 
@@ -1138,7 +1140,7 @@ TEST_F(SignerServiceTest, StartSigningJobChecksProfileAndBucketsUpFront) {
   // Without buckets, StartSigningJob is refused for good (not "unavailable": SDKs would retry).
   SignerOptions options;
   options.clock = &clock_;
-  SignerService no_buckets(*store_, nullptr, *keys_, *ca_, options);
+  SignerService no_buckets(*store_, nullptr, *keys_, *ca_, billing_, options);
   Put(kOwnerCaller, "lambda2", kLambdaPlatformId);
   EXPECT_EQ(no_buckets.StartSigningJob(kOwnerCaller, JobRequest("lambda2", source, "mine"))
                 .status()
@@ -1661,7 +1663,7 @@ TEST_F(SignerServiceTest, SeveralWorkersCompleteEveryJobOnce) {
   SignerOptions options;
   options.clock = &clock_;
   options.job_workers = 4;
-  SignerService service(*store_, buckets_.get(), *keys_, *ca_, options);
+  SignerService service(*store_, buckets_.get(), *keys_, *ca_, billing_, options);
   ASSERT_TRUE(service.Start().ok());
   Put(kOwnerCaller, "lambda", kLambdaPlatformId);
   CreateBucket(kOwner, "bucket");
@@ -1697,7 +1699,7 @@ TEST_F(SignerServiceTest, JobsAcceptedBeforeStartAreSignedOnce) {
     SignerOptions options;
     options.clock = &clock_;
     options.job_workers = 2;
-    SignerService service(*store_, buckets_.get(), *keys_, *ca_, options);
+    SignerService service(*store_, buckets_.get(), *keys_, *ca_, billing_, options);
     auto started = service.StartSigningJob(kOwnerCaller, JobRequest("lambda", source, "bucket"));
     ASSERT_TRUE(started.ok()) << started.status().ToString();
     ASSERT_TRUE(service.Start().ok());
@@ -1744,27 +1746,13 @@ SignPayloadRequest NotationRequest() {
   return r;
 }
 
-TEST_F(SignerServiceTest, WithoutAPolicyOnlyTheConfiguredEnvironmentIsAccepted) {
-  Put(kOwnerCaller, "notation");
-  SignPayloadRequest r = NotationRequest();
-  r.environment = "staging";
-  Result<SignPayloadResult> other = service_->SignPayload(kOwnerCaller, r);
-  EXPECT_EQ(other.status().code(), ErrorCode::kInvalidArgument);
-  EXPECT_EQ(other.status().message(),
-            "unknown environment 'staging'; this signetd is configured with: test");
-  r.environment = "test";
-  ASSERT_TRUE(service_->SignPayload(kOwnerCaller, r).ok());
-  ASSERT_EQ(Usage().size(), 1u);
-  EXPECT_EQ(Usage()[0].environment, "test");
-}
-
 TEST_F(SignerServiceTest, ThePolicyDecidesSkipPriceAndBudgetInTheUsageTransaction) {
   ScriptedBilling billing;
   service_.reset();
   SignerOptions options;
   options.clock = &clock_;
-  options.billing = &billing;
-  service_ = std::make_unique<SignerService>(*store_, buckets_.get(), *keys_, *ca_, options);
+  service_ =
+      std::make_unique<SignerService>(*store_, buckets_.get(), *keys_, *ca_, billing, options);
   ASSERT_TRUE(service_->Start().ok());
   Put(kOwnerCaller, "notation");
   SignPayloadRequest r = NotationRequest();
