@@ -112,7 +112,8 @@ LayerVersionRecord ReadLayerRow(const Statement& q) {
 // The tags of config `c` (by its id) into c.tags.
 Status ReadConfigTags(Connection& db, CodeSigningConfigRecord& c) {
   SIGNET_ASSIGN_OR_RETURN(
-      Statement q, db.Prepare("SELECT key, value FROM code_signing_config_tags WHERE config_id = ?1"));
+      Statement q,
+      db.Prepare("SELECT key, value FROM code_signing_config_tags WHERE config_id = ?1"));
   q.Bind(1, c.config_id);
   while (true) {
     SIGNET_ASSIGN_OR_RETURN(bool row, q.Step());
