@@ -77,9 +77,11 @@ class Client:
         self.local = threading.local()
 
     def _conn(self):
+        """(connection, reused): a reused keep-alive connection may have been closed while idle."""
         if getattr(self.local, "conn", None) is None:
             self.local.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-        return self.local.conn
+            return self.local.conn, False
+        return self.local.conn, True
 
     def request(self, method, path, body=b"", query=None, service="signer", headers=None):
         query = query or []
@@ -110,14 +112,22 @@ class Client:
             all_headers["Content-Type"] = "application/json"
         all_headers.update(headers or {})
         url = path + ("?" + canonical_query if canonical_query else "")
-        conn = self._conn()
-        try:
-            conn.request(method, url, body=body, headers=all_headers)
-            r = conn.getresponse()
-            data = r.read()
-        except (OSError, http.client.HTTPException):
-            self.local.conn = None
-            raise
+        while True:
+            conn, reused = self._conn()
+            try:
+                conn.request(method, url, body=body, headers=all_headers)
+                r = conn.getresponse()
+                data = r.read()
+                break
+            except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError):
+                # signetd closed the idle keep-alive connection before reading the request (as
+                # HTTP clients do, retry once on a new one); a fresh connection's failure is real.
+                self.local.conn = None
+                if not reused:
+                    raise
+            except (OSError, http.client.HTTPException):
+                self.local.conn = None
+                raise
         return r.status, {k.lower(): v for k, v in r.getheaders()}, data
 
     def json(self, method, path, doc=None, env=None, query=None):
@@ -363,7 +373,6 @@ def scenario(daemon, signet, data, work):
 
     # --- Environments drive the deploy gate (aws lambda through code signing configs) -------------
     signed_in_prod = lambda_environments(c, daemon, signet, data, work)
-    c.local.conn = None  # idle through the CLI calls: signetd has closed the keep-alive connection
     for _ in range(signed_in_prod):
         count("prod", "app", LAMBDA)
     total += signed_in_prod * LAMBDA_PRICE
