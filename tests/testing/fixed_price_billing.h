@@ -4,9 +4,11 @@
 // tests/integration/metering_test.py.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "signer/billing.h"
