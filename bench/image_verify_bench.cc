@@ -30,6 +30,7 @@
 #include <thread>
 #include <vector>
 
+#include "api/metering_billing.h"
 #include "core/encoding.h"
 #include "core/ids.h"
 #include "imagesig/image_signer.h"
@@ -196,7 +197,9 @@ int main() {
     auto keys = OrDie(keys::FileKeyStore::Open(dir / "keys", SecretBytes(HexEncode(RandomBytes(32)))),
                       "key store");
     auto ca = OrDie(signer::CertificateAuthority::Open(*keys, dir / "ca", {}, now), "CA");
-    signer::SignerService service(*store, nullptr, *keys, *ca, {});
+    metering::Meter meter(*store, OrDie(metering::DefaultMeteringConfig(), "metering"));
+    api::MeteringBilling billing(meter);
+    signer::SignerService service(*store, nullptr, *keys, *ca, billing, {});
     const signer::Caller caller{"000000000000", "arn:aws:iam::000000000000:user/bench"};
     signer::PutProfileRequest profile;
     profile.profile_name = "bench";

@@ -128,6 +128,8 @@ LambdaResult<Reply> CreateCodeSigningConfig(const Call& c) {
   SIGNET_ASSIGN_OR_RETURN(Json body, params::ParseBody(c.request.body));
   SIGNET_ASSIGN_OR_RETURN(deploy::CodeSigningConfigInput in, ParseConfigInput(body));
   if (!in.allowed_profile_version_arns) return params::Missing("AllowedPublishers");
+  // Tags (signet:environment among them) exist only at creation in this API subset.
+  SIGNET_ASSIGN_OR_RETURN(in.tags, params::StringMap(body, "Tags"));
   SIGNET_ASSIGN_OR_RETURN(auto config, c.service.CreateCodeSigningConfig(c.request.caller, in));
   return ConfigReply(201, config);
 }

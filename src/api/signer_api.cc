@@ -228,10 +228,6 @@ ApiResponse SignerApi::Handle(const ApiRequest& request) {
       status = result.status();
       response = result.ok() ? JsonResponse(*result) : JsonErrorResponse(ErrorFor(operation, status));
     }
-    if (!status.ok() && status.message().starts_with(signer::kSigningSkippedPrefix)) {
-      // Skipped by environment policy: a client tells it from a failure by this header.
-      response.SetHeader("x-signet-signing-skipped", "true");
-    }
     for (auto& [name, value] : extra_headers) response.SetHeader(name, std::move(value));
     response.operation = std::string(operation.name);
     return response;

@@ -59,14 +59,6 @@ Result<std::string> Reason(const Json& body) {
   return reason;
 }
 
-// Adds the signing's budget warnings to the response (one header, "; "-separated).
-void AddWarnings(const Call& call, const std::vector<std::string>& warnings) {
-  if (warnings.empty() || call.response_headers == nullptr) return;
-  std::string joined;
-  for (const std::string& w : warnings) joined += (joined.empty() ? "" : "; ") + w;
-  call.response_headers->emplace_back(std::string(kWarningHeader), std::move(joined));
-}
-
 Result<std::string> RequiredQuery(const ApiRequest& request, std::string_view name) {
   auto value = request.Query(name);
   if (!value) return Missing(name);
@@ -74,6 +66,20 @@ Result<std::string> RequiredQuery(const ApiRequest& request, std::string_view na
 }
 
 }  // namespace
+
+Status SkippedError(const Call& call, const signer::SkippedSigning& skipped) {
+  if (call.response_headers != nullptr) {
+    call.response_headers->emplace_back(std::string(kSigningSkippedHeader), "true");
+  }
+  return InvalidArgumentError(skipped.message);
+}
+
+void AddWarnings(const Call& call, const std::vector<std::string>& warnings) {
+  if (warnings.empty() || call.response_headers == nullptr) return;
+  std::string joined;
+  for (const std::string& w : warnings) joined += (joined.empty() ? "" : "; ") + w;
+  call.response_headers->emplace_back(std::string(kWarningHeader), std::move(joined));
+}
 
 // --- Profiles ------------------------------------------------------------------------------------
 
@@ -281,6 +287,7 @@ Result<Json> SignPayload(const Call& call) {
   sign.environment = call.request.Header(signer::kEnvironmentHeader);
   SIGNET_ASSIGN_OR_RETURN(signer::SignPayloadResult signed_payload,
                           call.service.SignPayload(call.request.caller, sign));
+  if (signed_payload.skipped) return SkippedError(call, *signed_payload.skipped);
   AddWarnings(call, signed_payload.warnings);
   Json metadata = Json::object();
   for (const auto& [key, value] : signed_payload.job.metadata) metadata[key] = value;
@@ -317,11 +324,11 @@ Result<Json> StartSigningJob(const Call& call) {
   SIGNET_ASSIGN_OR_RETURN(start.client_request_token, RequiredString(body, "clientRequestToken"));
   SIGNET_RETURN_IF_ERROR(CheckNotEmpty(start.client_request_token, "clientRequestToken"));
   start.environment = call.request.Header(signer::kEnvironmentHeader);
-  std::vector<std::string> warnings;
-  SIGNET_ASSIGN_OR_RETURN(store::SigningJobRecord job,
-                          call.service.StartSigningJob(call.request.caller, start, &warnings));
-  AddWarnings(call, warnings);
-  return Json{{"jobId", job.job_id}, {"jobOwner", job.job_owner}};
+  SIGNET_ASSIGN_OR_RETURN(signer::SigningResult started,
+                          call.service.StartSigningJob(call.request.caller, start));
+  if (started.skipped) return SkippedError(call, *started.skipped);
+  AddWarnings(call, started.warnings);
+  return Json{{"jobId", started.job.job_id}, {"jobOwner", started.job.job_owner}};
 }
 
 Result<Json> DescribeSigningJob(const Call& call) {

@@ -32,6 +32,14 @@ struct Call {
 
 // The header that carries budget warnings of a signing ("; "-separated).
 inline constexpr std::string_view kWarningHeader = "x-signet-warning";
+// A signing the environment skipped is answered as a ValidationException (an AWS client that
+// asked for a signature gets none) with this header set to "true", so that `signet sign` can
+// tell it from a failure.
+inline constexpr std::string_view kSigningSkippedHeader = "x-signet-signing-skipped";
+// The skip's error, and its header on the response.
+Status SkippedError(const Call& call, const signer::SkippedSigning& skipped);
+// Adds a signing's budget warnings to the response (one kWarningHeader, "; "-separated).
+void AddWarnings(const Call& call, const std::vector<std::string>& warnings);
 
 // Profiles.
 Result<Json> PutSigningProfile(const Call& call);

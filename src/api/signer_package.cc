@@ -48,8 +48,10 @@ Result<ApiResponse> SignPackage(const Call& call) {
   SIGNET_ASSIGN_OR_RETURN(std::unique_ptr<zipsig::ByteSink> out,
                           zipsig::ByteSink::CreateFile(temp));
   std::unique_ptr<zipsig::ByteSource> package = zipsig::ByteSource::FromMemory(request.body);
-  SIGNET_ASSIGN_OR_RETURN(store::SigningJobRecord job,
+  SIGNET_ASSIGN_OR_RETURN(signer::SigningResult signed_package,
                           call.service.SignPackage(request.caller, sign, *package, *out));
+  if (signed_package.skipped) return SkippedError(call, *signed_package.skipped);
+  store::SigningJobRecord& job = signed_package.job;
   SIGNET_RETURN_IF_ERROR(out->Close());
   const uint64_t size = std::filesystem::file_size(temp, ec);
   if (ec) return InternalError("the signed package vanished before it was sent");
@@ -57,9 +59,7 @@ Result<ApiResponse> SignPackage(const Call& call) {
   ApiResponse response;
   response.content_type = "application/zip";
   response.file_body = ApiResponse::FileBody{temp, 0, size, /*remove_when_opened=*/true};
-  if (!job.status_reason.empty() && call.response_headers != nullptr) {
-    call.response_headers->emplace_back(std::string(kWarningHeader), job.status_reason);
-  }
+  AddWarnings(call, signed_package.warnings);
   response.SetHeader("x-signet-job-id", job.job_id);
   response.SetHeader("x-signet-job-owner", job.job_owner);
   response.SetHeader("x-signet-job-arn", job.metadata["signingJobArn"]);

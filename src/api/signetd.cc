@@ -136,6 +136,25 @@ Result<std::vector<crypto::Certificate>> LoadTrustAnchors(const fs::path& dir,
   return anchors;
 }
 
+// Each environment's enforcement mode, for code signing configs tagged signet:environment.
+deploy::EnvironmentEnforcements DeployEnvironments(const metering::EnvironmentPolicy& policy) {
+  deploy::EnvironmentEnforcements out;
+  for (const auto& [name, env] : policy.environments()) {
+    switch (env.enforcement) {
+      case metering::EnforcementMode::kOff:
+        out.emplace(name, deploy::EnvironmentEnforcement::kOff);
+        break;
+      case metering::EnforcementMode::kWarn:
+        out.emplace(name, deploy::EnvironmentEnforcement::kWarn);
+        break;
+      case metering::EnforcementMode::kEnforce:
+        out.emplace(name, deploy::EnvironmentEnforcement::kEnforce);
+        break;
+    }
+  }
+  return out;
+}
+
 // The metering configuration: the file's, or the defaults; `environment` overrides its default.
 Result<metering::MeteringConfig> MeteringConfigFor(const SignetdConfig& config) {
   if (config.metering_config.empty()) {
@@ -234,9 +253,9 @@ Result<std::unique_ptr<Signetd>> Signetd::Open(const SignetdConfig& config) {
   signer_options.partition = config.scope.partition;
   signer_options.region = config.scope.region;
   signer_options.clock = config.clock;
-  signer_options.billing = parts->billing.get();
-  parts->signer = std::make_unique<signer::SignerService>(*parts->store, parts->buckets.get(),
-                                                          *parts->keys, *parts->ca, signer_options);
+  parts->signer = std::make_unique<signer::SignerService>(
+      *parts->store, parts->buckets.get(), *parts->keys, *parts->ca, *parts->billing,
+      signer_options);
   SIGNET_RETURN_IF_ERROR(parts->signer->Start());
   // Signed packages on their way out (POST /signing-jobs/package); a crash may leave some.
   std::error_code ec;
@@ -248,9 +267,10 @@ Result<std::unique_ptr<Signetd>> Signetd::Open(const SignetdConfig& config) {
   SIGNET_ASSIGN_OR_RETURN(parts->package_verifier,
                           deploy::PackageVerifier::Create(std::move(anchors), *parts->store,
                                                           *config.clock));
+  deploy::LambdaOptions lambda_options{config.scope.partition, config.scope.region, config.clock};
+  lambda_options.environments = DeployEnvironments(parts->meter->config().environments);
   parts->lambda = std::make_unique<deploy::LambdaService>(
-      *parts->store, parts->buckets.get(), *parts->package_verifier,
-      deploy::LambdaOptions{config.scope.partition, config.scope.region, config.clock});
+      *parts->store, parts->buckets.get(), *parts->package_verifier, std::move(lambda_options));
   parts->lambda_api = std::make_unique<LambdaApi>(*parts->lambda);
 
   std::unique_ptr<Signetd> daemon(new Signetd(config, std::move(parts), first_start));

@@ -47,6 +47,15 @@ json JobReport(api::AwsClient& client, const api::AwsResponse& signed_response,
   return report;
 }
 
+// The message of a skipped signing (the AWS error body's "message").
+std::string SkipMessage(const api::AwsResponse& response) {
+  const json body = json::parse(response.body, nullptr, false);
+  if (body.is_object() && body.contains("message") && body["message"].is_string()) {
+    return body["message"].get<std::string>();
+  }
+  return "signing skipped by the environment's signing mode";
+}
+
 }  // namespace
 
 std::string DefaultSignedPath(const std::string& input) {
@@ -108,6 +117,17 @@ int RunSignZip(const SignZipOptions& options, const EnvLookup& env, std::ostream
     err << "signet: " << response.status().message() << " (is signetd running at "
         << connection->endpoint << "?)\n";
     return kExitSignError;
+  }
+  if (response->status != 200 && response->Header("x-signet-signing-skipped") == "true") {
+    // The environment is configured to skip signing (DESIGN.md §8): not a failure, and nothing
+    // is written, so a pipeline deploys the unsigned package it already has.
+    const std::string message = SkipMessage(*response);
+    if (options.json) {
+      out << json{{"skipped", true}, {"message", message}, {"file", options.input}}.dump(2) << "\n";
+    } else {
+      out << message << " (" << options.input << " was not signed; nothing written)\n";
+    }
+    return kExitSkipped;
   }
   if (response->status != 200) {
     err << "signet: signing " << options.input << " failed: " << DescribeAwsError(*response)

@@ -25,9 +25,11 @@ struct SignZipOptions {
   ConnectionFlags connection;
 };
 
-// Exit codes of `signet sign …`: 0 signed, 1 signetd refused (the AWS error is printed),
-// 2 usage, local I/O, credentials or connection errors.
+// Exit codes of `signet sign …`: 0 signed, or skipped by the environment's signing mode
+// ("signing skipped: environment dev …" printed, no file written); 1 signetd refused (the AWS
+// error is printed); 2 usage, local I/O, credentials or connection errors.
 inline constexpr int kExitSigned = 0;
+inline constexpr int kExitSkipped = 0;
 inline constexpr int kExitRefused = 1;
 inline constexpr int kExitSignError = 2;
 

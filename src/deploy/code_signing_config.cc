@@ -51,4 +51,63 @@ Status ValidateDescription(std::string_view description) {
   return Status::Ok();
 }
 
+EffectivePolicy ResolvePolicy(const store::CodeSigningConfigRecord& config,
+                              const EnvironmentEnforcements& environments) {
+  EffectivePolicy out;
+  auto tag = config.tags.find(std::string(kEnvironmentTag));
+  if (tag == config.tags.end()) {
+    out.policy = config.policy;
+    return out;
+  }
+  out.environment = tag->second;
+  auto env = environments.find(tag->second);
+  if (env == environments.end()) {
+    out.unknown_environment = true;
+    out.policy = store::UntrustedArtifactPolicy::kEnforce;
+    return out;
+  }
+  switch (env->second) {
+    case EnvironmentEnforcement::kOff:
+      break;
+    case EnvironmentEnforcement::kWarn:
+      out.policy = store::UntrustedArtifactPolicy::kWarn;
+      break;
+    case EnvironmentEnforcement::kEnforce:
+      out.policy = store::UntrustedArtifactPolicy::kEnforce;
+      break;
+  }
+  return out;
+}
+
+Status ValidateConfigTags(const store::TagMap& tags, const EnvironmentEnforcements& environments) {
+  if (tags.size() > kMaxConfigTags) {
+    return InvalidArgumentError("a code signing config has at most " +
+                                std::to_string(kMaxConfigTags) + " tags (got " +
+                                std::to_string(tags.size()) + ")");
+  }
+  for (const auto& [key, value] : tags) {
+    const size_t key_length = Utf8Length(key);
+    if (key_length < 1 || key_length > 128) {
+      return ValidationError(key, "tags.key", "Member must have length between 1 and 128");
+    }
+    if (key.rfind("aws:", 0) == 0) {
+      return InvalidArgumentError("Tag keys starting with 'aws:' are reserved for AWS use (" +
+                                  key + ")");
+    }
+    if (Utf8Length(value) > 256) {
+      return ValidationError(value.substr(0, 64) + "...", "tags." + key,
+                             "Member must have length less than or equal to 256");
+    }
+  }
+  auto env = tags.find(std::string(kEnvironmentTag));
+  if (env != tags.end() && environments.count(env->second) == 0) {
+    std::string names;
+    for (const auto& [name, mode] : environments) names += (names.empty() ? "" : ", ") + name;
+    return InvalidArgumentError("Tag " + std::string(kEnvironmentTag) + "=" + env->second +
+                                " names no environment of this signetd; configured: " +
+                                (names.empty() ? std::string("none") : names));
+  }
+  return Status::Ok();
+}
+
 }  // namespace signet::deploy

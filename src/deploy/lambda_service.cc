@@ -164,6 +164,14 @@ LambdaResult<store::CodeSigningConfigRecord> LambdaService::CreateCodeSigningCon
   }
   config.allowed_profile_version_arns = *input.allowed_profile_version_arns;
   SIGNET_RETURN_IF_ERROR(ValidateAllowedPublishers(config.allowed_profile_version_arns));
+  SIGNET_RETURN_IF_ERROR(ValidateConfigTags(input.tags, options_.environments));
+  config.tags = input.tags;
+  if (input.untrusted_artifact_on_deployment && config.tags.count(std::string(kEnvironmentTag))) {
+    return Error(LambdaErrorCode::kInvalidParameterValue,
+                 "CodeSigningPolicies cannot be set on a code signing config tagged " +
+                     std::string(kEnvironmentTag) + ": it takes its policy from environment " +
+                     config.tags.at(std::string(kEnvironmentTag)));
+  }
   if (input.untrusted_artifact_on_deployment) {
     SIGNET_ASSIGN_OR_RETURN(config.policy,
                             ParseUntrustedArtifactPolicy(*input.untrusted_artifact_on_deployment));
@@ -177,12 +185,14 @@ LambdaResult<store::CodeSigningConfigRecord> LambdaService::CreateCodeSigningCon
     if (s.ok()) break;
     if (s.code() != ErrorCode::kAlreadyExists || attempt == 3) return s;
   }
-  return config;
+  return WithEffectivePolicy(std::move(config));
 }
 
 LambdaResult<store::CodeSigningConfigRecord> LambdaService::GetCodeSigningConfig(
     const signer::Caller& caller, std::string_view arn) {
-  return FindConfig(caller, arn, /*for_function=*/false);
+  SIGNET_ASSIGN_OR_RETURN(store::CodeSigningConfigRecord config,
+                          FindConfig(caller, arn, /*for_function=*/false));
+  return WithEffectivePolicy(std::move(config));
 }
 
 LambdaResult<store::CodeSigningConfigRecord> LambdaService::UpdateCodeSigningConfig(
@@ -198,12 +208,20 @@ LambdaResult<store::CodeSigningConfigRecord> LambdaService::UpdateCodeSigningCon
     config.allowed_profile_version_arns = *input.allowed_profile_version_arns;
   }
   if (input.untrusted_artifact_on_deployment) {
-    SIGNET_ASSIGN_OR_RETURN(config.policy,
+    SIGNET_ASSIGN_OR_RETURN(store::UntrustedArtifactPolicy policy,
                             ParseUntrustedArtifactPolicy(*input.untrusted_artifact_on_deployment));
+    auto env = config.tags.find(std::string(kEnvironmentTag));
+    if (env != config.tags.end()) {
+      return Error(LambdaErrorCode::kInvalidParameterValue,
+                   "Code signing config " + config.arn + " takes its policy from environment " +
+                       env->second + " (tag " + std::string(kEnvironmentTag) +
+                       "); its CodeSigningPolicies cannot be set");
+    }
+    config.policy = policy;
   }
   config.last_modified = options_.clock->Now();
   SIGNET_RETURN_IF_ERROR(store_.UpdateCodeSigningConfig(config));
-  return config;
+  return WithEffectivePolicy(std::move(config));
 }
 
 LambdaStatus LambdaService::DeleteCodeSigningConfig(const signer::Caller& caller,
@@ -224,7 +242,12 @@ LambdaStatus LambdaService::DeleteCodeSigningConfig(const signer::Caller& caller
 
 LambdaResult<store::Page<store::CodeSigningConfigRecord>> LambdaService::ListCodeSigningConfigs(
     const signer::Caller& caller, const store::PageRequest& page) {
-  return store_.ListCodeSigningConfigs(caller.account, page);
+  SIGNET_ASSIGN_OR_RETURN(store::Page<store::CodeSigningConfigRecord> listed,
+                          store_.ListCodeSigningConfigs(caller.account, page));
+  for (store::CodeSigningConfigRecord& config : listed.items) {
+    config = WithEffectivePolicy(std::move(config));
+  }
+  return listed;
 }
 
 LambdaResult<store::Page<std::string>> LambdaService::ListFunctionsByCodeSigningConfig(
@@ -333,6 +356,17 @@ LambdaResult<PackageVerdict> LambdaService::Gate(std::string_view function,
                                                  std::string_view artifact,
                                                  std::string_view package,
                                                  const store::CodeSigningConfigRecord& config) {
+  const EffectivePolicy effective = ResolvePolicy(config, options_.environments);
+  if (effective.unknown_environment) {
+    spdlog::warn("code signing config {} names environment {}, which is not configured: "
+                 "deploying under Enforce",
+                 config.arn, effective.environment);
+  }
+  if (!effective.policy) {
+    spdlog::info("code signing checks off: environment {} function={} artifact={} config={}",
+                 effective.environment, function, artifact, config.arn);
+    return verifier_.ReadSigner(package);
+  }
   SIGNET_ASSIGN_OR_RETURN(PackageVerdict verdict, verifier_.Verify(package, config));
   if (const CheckFailure* integrity = verdict.Find(DeployCheck::kIntegrity)) {
     return Error(LambdaErrorCode::kInvalidCodeSignature,
@@ -341,7 +375,7 @@ LambdaResult<PackageVerdict> LambdaService::Gate(std::string_view function,
                      std::string(artifact) + ": " + integrity->reason + ")");
   }
   if (verdict.failures.empty()) return verdict;
-  if (config.policy == store::UntrustedArtifactPolicy::kEnforce) {
+  if (*effective.policy == store::UntrustedArtifactPolicy::kEnforce) {
     const CheckFailure& first = verdict.failures.front();
     return Error(LambdaErrorCode::kCodeVerificationFailed,
                  "Lambda cannot deploy the function. The function or layer might be signed "
@@ -363,6 +397,12 @@ LambdaResult<PackageVerdict> LambdaService::Gate(std::string_view function,
         config.arn, f.reason);
   }
   return verdict;
+}
+
+store::CodeSigningConfigRecord LambdaService::WithEffectivePolicy(
+    store::CodeSigningConfigRecord config) const {
+  config.policy = ResolvePolicy(config, options_.environments).Reported();
+  return config;
 }
 
 std::map<std::pair<std::string, std::string>, int64_t> LambdaService::ValidationWarnings() const {

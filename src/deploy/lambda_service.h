@@ -10,7 +10,9 @@
 // (CodeVerificationFailedException naming the check), and under Warn the deployment proceeds
 // while each failed check is counted and logged with function, check and profile version.
 // Changing or detaching a config affects later deployments only. Container-image functions
-// cannot have a config, as in Lambda.
+// cannot have a config, as in Lambda. A config tagged signet:environment takes its policy from
+// that environment at each deployment (code_signing_config.h); configs are returned with their
+// effective policy.
 //
 // Accounts: functions, configs and layers belong to the caller's account (signer::Caller); a
 // function may use only its own account's config and layers. Allowed publishers may be any
@@ -31,6 +33,7 @@
 
 #include "core/arn.h"
 #include "core/time.h"
+#include "deploy/code_signing_config.h"
 #include "deploy/lambda_error.h"
 #include "deploy/package_verifier.h"
 #include "signer/caller.h"
@@ -48,12 +51,15 @@ struct LambdaOptions {
   std::string partition = "aws";
   std::string region = "us-east-1";
   const Clock* clock = &SystemClock();
+  // The configured environments, for configs tagged signet:environment (code_signing_config.h).
+  EnvironmentEnforcements environments{};
 };
 
 struct CodeSigningConfigInput {
   std::optional<std::string> description{};
   std::optional<std::vector<std::string>> allowed_profile_version_arns{};
   std::optional<std::string> untrusted_artifact_on_deployment{};  // "Warn" | "Enforce"
+  store::TagMap tags{};  // CreateCodeSigningConfig only
 };
 
 // FunctionCode, UpdateFunctionCode's code members, or a layer's Content.
@@ -173,9 +179,12 @@ class LambdaService {
                                                           std::string_view arn, bool for_function);
   // The package bytes of `code` (inline or from an embedded bucket).
   LambdaResult<std::string> ReadCode(const signer::Caller& caller, const CodeInput& code);
+  // `config` as the API reports it: its effective policy now.
+  store::CodeSigningConfigRecord WithEffectivePolicy(store::CodeSigningConfigRecord config) const;
   // Runs the deploy checks of `package` (a function's code or a layer, `artifact` names it in
-  // messages) and applies the config's policy: the verdict when it may deploy, the blocking
-  // error otherwise. Warnings are counted under `function`.
+  // messages) and applies the config's effective policy: the verdict when it may deploy, the
+  // blocking error otherwise. Warnings are counted under `function`. Under an environment whose
+  // enforcement is off, no check runs: the verdict only names the package's signer.
   LambdaResult<PackageVerdict> Gate(std::string_view function, std::string_view artifact,
                                     std::string_view package,
                                     const store::CodeSigningConfigRecord& config);

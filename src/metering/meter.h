@@ -10,7 +10,8 @@
 //      good. A ResourceExhausted here aborts the transaction, so nothing is recorded. Store
 //      transactions are serialised (SQLite: one writer, BEGIN IMMEDIATE), so concurrent signings
 //      cannot both pass a check and together overrun a `deny` budget.
-// Budgets are per environment and UTC calendar month, across all accounts.
+// Budgets are per environment and UTC calendar month, across all accounts. The month's spend is
+// the store's running total (StoreOperations::MonthlyUsageMicros), read in constant time.
 //
 // Thread-safe; holds no mutable state (metrics go to DefaultMetrics()).
 #pragma once

@@ -1,8 +1,7 @@
 // BillingPolicy: how each billable signature is decided and billed (DESIGN.md §8), as the
 // signer sees it. The signer may not use metering/ (DESIGN.md §2), so signetd plugs the
-// metering module in through this interface (api/metering_billing.h); without one, a
-// SignerService bills every signature to SignerOptions::environment at
-// SignerOptions::unit_price_micros.
+// metering module in through this interface (api/metering_billing.h): the one source of
+// environments and prices.
 //
 // Implementations must be thread-safe.
 #pragma once
@@ -18,11 +17,6 @@
 
 namespace signet::signer {
 
-// The message of a skipped signing starts with this, so that clients (`signet sign`) can tell
-// "skipped by policy" from a failure: "signing skipped: environment dev is configured to skip
-// signing; nothing was signed or billed".
-inline constexpr std::string_view kSigningSkippedPrefix = "signing skipped: ";
-
 // The environment a request names, as an API request header.
 inline constexpr std::string_view kEnvironmentHeader = "x-signet-environment";
 
@@ -30,7 +24,7 @@ struct BillingDecision {
   std::string environment;  // resolved (never empty)
   int64_t unit_price_micros = 0;
   bool skip = false;         // sign nothing, bill nothing, create no job
-  std::string skip_message;  // starts with kSigningSkippedPrefix
+  std::string skip_message;  // for the caller: "signing skipped: environment dev is ..."
   std::vector<std::string> warnings;  // budget warnings, to log and return
 };
 

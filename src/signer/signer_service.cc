@@ -43,8 +43,13 @@ bool IsSigningAction(std::string_view action) {
 
 SignerService::SignerService(store::Store& store, store::BucketStore* buckets,
                              keys::KeyStore& keys, const CertificateAuthority& ca,
-                             SignerOptions options)
-    : store_(store), buckets_(buckets), keys_(keys), ca_(ca), options_(std::move(options)) {
+                             BillingPolicy& billing, SignerOptions options)
+    : store_(store),
+      buckets_(buckets),
+      keys_(keys),
+      ca_(ca),
+      billing_(billing),
+      options_(std::move(options)) {
   material_ = std::make_unique<SigningMaterialCache>(keys_, ca_);
   runner_ = std::make_unique<SigningJobRunner>(*this);
 }

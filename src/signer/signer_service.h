@@ -23,6 +23,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -59,14 +60,6 @@ struct SignerOptions {
   std::string partition = "aws";
   std::string region = "us-east-1";
   const Clock* clock = &SystemClock();
-  // Unit price per signature by platform id, micro-dollars (DESIGN.md §8); a platform not listed
-  // costs 0. The defaults are the published AWS prices.
-  std::map<std::string, int64_t, std::less<>> unit_price_micros = {
-      {"AWSLambda-SHA384-ECDSA", 5'000}, {"Notation-OCI-SHA384-ECDSA", 500'000}};
-  std::string environment = "default";  // recorded on usage records when billing is null
-  // Environment policy, prices and budgets (metering); null: environment and prices above.
-  // Must outlive the SignerService.
-  BillingPolicy* billing = nullptr;
   std::string signing_agent = "signet/0.1";
   int job_workers = 1;  // background StartSigningJob workers
 };
@@ -93,10 +86,30 @@ struct SignPayloadRequest {
   std::string environment;  // as the caller named it (x-signet-environment); empty: default
 };
 
+// A signing the environment's signing mode skips (DESIGN.md §8): not a failure, and nothing
+// happened: no signature, no job, no usage. The signing methods return it as `skipped`, with
+// an empty job and no signature or warnings, so that no caller has to parse a message.
+struct SkippedSigning {
+  std::string environment;
+  std::string message;  // "signing skipped: environment dev is configured to skip signing; ..."
+};
+
+// Budget warnings, the same way on every signing path: returned with the signing's result (the
+// API sends them as x-signet-warning) and stored as the Succeeded job's statusReason
+// ("; "-separated), where DescribeSigningJob shows them.
 struct SignPayloadResult {
-  store::SigningJobRecord job;
+  store::SigningJobRecord job;  // Succeeded
   std::string signature;  // the JWS envelope bytes
-  std::vector<std::string> warnings;  // budget warnings (already logged by the caller's choice)
+  std::vector<std::string> warnings;
+  std::optional<SkippedSigning> skipped;  // set: nothing above is
+};
+
+// The result of StartSigningJob (the job InProgress; the warnings known at its start, while the
+// binding ones become its statusReason when it succeeds) and of SignPackage (the job Succeeded).
+struct SigningResult {
+  store::SigningJobRecord job;
+  std::vector<std::string> warnings;
+  std::optional<SkippedSigning> skipped;  // set: nothing above is
 };
 
 struct StartSigningJobRequest {
@@ -135,8 +148,10 @@ class SigningJobRunner;
 
 class SignerService {
  public:
+  // `billing` decides every signature's environment and price (signetd: the metering module,
+  // api/metering_billing.h). All references must outlive the SignerService.
   SignerService(store::Store& store, store::BucketStore* buckets, keys::KeyStore& keys,
-                const CertificateAuthority& ca, SignerOptions options);
+                const CertificateAuthority& ca, BillingPolicy& billing, SignerOptions options);
   ~SignerService();  // stops the job workers; unfinished jobs are resumed by the next Start()
   SignerService(const SignerService&) = delete;
   SignerService& operator=(const SignerService&) = delete;
@@ -183,28 +198,29 @@ class SignerService {
                                                            const store::PageRequest& page);
 
   // --- Signing ---
-  // Every signing path bills through the two metering steps below. A skipped environment is
-  // InvalidArgument (message starting kSigningSkippedPrefix) with no job and no usage; a budget
-  // that refuses is ResourceExhausted.
+  // Every signing path bills through the two metering steps below. An environment that skips
+  // signing gives a result with `skipped` set (no job, no usage); a budget that refuses is
+  // ResourceExhausted.
   Result<SignPayloadResult> SignPayload(const Caller& caller, const SignPayloadRequest& request);
   // Records the job (idempotent per caller account and client request token: the same token
-  // returns the first job) and queues it; the job completes Succeeded or Failed with a reason.
-  // `warnings`, when given, receives the budget warnings known at the start.
-  Result<store::SigningJobRecord> StartSigningJob(const Caller& caller,
-                                                  const StartSigningJobRequest& request,
-                                                  std::vector<std::string>* warnings = nullptr);
+  // returns the first job, without warnings) and queues it; the job completes Succeeded or
+  // Failed with a reason.
+  Result<SigningResult> StartSigningJob(const Caller& caller,
+                                        const StartSigningJobRequest& request);
 
   // --- Metering steps of every signing path (DESIGN.md §8) ---
   // 1. Before signing: the environment decision for a signature on `platform_id` in the
   //    environment the caller named (empty: default). Check `skip` before signing anything.
   Result<BillingDecision> AuthorizeBillableSignature(std::string_view environment,
                                                      std::string_view platform_id, Timestamp now);
-  // 2. Inside the transaction that stores `job` as Succeeded: appends its one usage record
-  //    (after the binding budget check, which may fail with ResourceExhausted and so abort the
-  //    transaction). Returns the budget warnings. Call ObserveSignature after the commit.
-  Result<std::vector<std::string>> RecordUsage(store::StoreTransaction& tx,
-                                               const store::SigningJobRecord& job,
-                                               const BillingDecision& decision, Timestamp now);
+  // 2. Inside one transaction: the binding budget check (ResourceExhausted aborts the
+  //    transaction), then `write_job(status_reason)` stores `job` as Succeeded with the budget
+  //    warnings as its statusReason, then its one usage record. Returns the warnings. Call
+  //    ObserveSignature after the commit.
+  Result<std::vector<std::string>> RecordUsage(
+      store::StoreTransaction& tx, const store::SigningJobRecord& job,
+      const BillingDecision& decision, Timestamp now,
+      const std::function<Status(const std::string& status_reason)>& write_job);
   // After the commit: the signature metrics (count, cost, latency since `started`).
   void ObserveSignature(const store::SigningJobRecord& job, const BillingDecision& decision,
                         std::chrono::steady_clock::time_point started) const;
@@ -214,11 +230,9 @@ class SignerService {
   // one transaction before this returns. The caller Close()s `out` on success only; on error
   // `out` may hold a partial archive. A malformed, empty, oversized or already signed package is
   // InvalidArgument with a message saying which; nothing is recorded or metered then. Billed in
-  // request.environment like every signing path (a skipping environment signs nothing); budget
-  // warnings come back in the returned job's status_reason ("; "-separated; not stored).
-  Result<store::SigningJobRecord> SignPackage(const Caller& caller,
-                                              const SignPackageRequest& request,
-                                              zipsig::ByteSource& package, zipsig::ByteSink& out);
+  // request.environment like every signing path (a skipping environment signs nothing).
+  Result<SigningResult> SignPackage(const Caller& caller, const SignPackageRequest& request,
+                                    zipsig::ByteSource& package, zipsig::ByteSink& out);
 
   // --- Jobs and revocation ---
   Result<store::SigningJobRecord> DescribeSigningJob(const Caller& caller,
@@ -272,6 +286,7 @@ class SignerService {
   store::BucketStore* buckets_;
   keys::KeyStore& keys_;
   const CertificateAuthority& ca_;
+  BillingPolicy& billing_;
   SignerOptions options_;
   std::unique_ptr<SigningMaterialCache> material_;
   std::unique_ptr<SigningJobRunner> runner_;

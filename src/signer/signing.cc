@@ -89,6 +89,22 @@ std::string JoinWarnings(const std::vector<std::string>& warnings) {
   return out;
 }
 
+SkippedSigning Skipped(const BillingDecision& decision) {
+  return SkippedSigning{decision.environment, decision.skip_message};
+}
+
+// RecordUsage's job writer for a synchronous signing: creates `job` with the status reason it is
+// given, into `stored`.
+std::function<Status(const std::string&)> CreateJobIn(store::StoreTransaction& tx,
+                                                      SigningJobRecord job,
+                                                      SigningJobRecord& stored) {
+  return [&tx, job = std::move(job), &stored](const std::string& status_reason) mutable -> Status {
+    job.status_reason = status_reason;
+    SIGNET_ASSIGN_OR_RETURN(stored, tx.CreateJob(job));
+    return Status::Ok();
+  };
+}
+
 }  // namespace
 
 Result<std::shared_ptr<const SigningMaterial>> SignerService::CheckCanSign(
@@ -111,27 +127,15 @@ Result<std::shared_ptr<const SigningMaterial>> SignerService::CheckCanSign(
 Result<BillingDecision> SignerService::AuthorizeBillableSignature(std::string_view environment,
                                                                   std::string_view platform_id,
                                                                   Timestamp now) {
-  if (options_.billing != nullptr) return options_.billing->Authorize(environment, platform_id, now);
-  if (!environment.empty() && environment != options_.environment) {
-    return InvalidArgumentError("unknown environment '" + std::string(environment.substr(0, 80)) +
-                                "'; this signetd is configured with: " + options_.environment);
-  }
-  BillingDecision decision;
-  decision.environment = options_.environment;
-  auto price = options_.unit_price_micros.find(platform_id);
-  decision.unit_price_micros = price == options_.unit_price_micros.end() ? 0 : price->second;
-  return decision;
+  return billing_.Authorize(environment, platform_id, now);
 }
 
-Result<std::vector<std::string>> SignerService::RecordUsage(store::StoreTransaction& tx,
-                                                            const SigningJobRecord& job,
-                                                            const BillingDecision& decision,
-                                                            Timestamp now) {
+Result<std::vector<std::string>> SignerService::RecordUsage(
+    store::StoreTransaction& tx, const SigningJobRecord& job, const BillingDecision& decision,
+    Timestamp now, const std::function<Status(const std::string& status_reason)>& write_job) {
   const store::UsageRecord usage = UsageFor(job, decision, now);
-  std::vector<std::string> warnings;
-  if (options_.billing != nullptr) {
-    SIGNET_ASSIGN_OR_RETURN(warnings, options_.billing->Charge(tx, usage));
-  }
+  SIGNET_ASSIGN_OR_RETURN(std::vector<std::string> warnings, billing_.Charge(tx, usage));
+  SIGNET_RETURN_IF_ERROR(write_job(JoinWarnings(warnings)));  // the usage record names the job
   SIGNET_RETURN_IF_ERROR(tx.AppendUsage(usage));
   return warnings;
 }
@@ -173,7 +177,11 @@ Result<SignPayloadResult> SignerService::SignPayload(const Caller& caller,
                           CheckCanSign(profile, now));
   SIGNET_ASSIGN_OR_RETURN(BillingDecision decision,
                           AuthorizeBillableSignature(request.environment, profile.platform_id, now));
-  if (decision.skip) return InvalidArgumentError(decision.skip_message);
+  if (decision.skip) {
+    SignPayloadResult skipped;
+    skipped.skipped = Skipped(decision);
+    return skipped;
+  }
 
   SigningJobRecord job = NewJob(caller, profile, *platform, now);
   job.payload = request.payload;
@@ -195,8 +203,8 @@ Result<SignPayloadResult> SignerService::SignPayload(const Caller& caller,
   SigningJobRecord stored;
   std::vector<std::string> warnings;
   SIGNET_RETURN_IF_ERROR(store_.InTransaction([&](store::StoreTransaction& tx) -> Status {
-    SIGNET_ASSIGN_OR_RETURN(stored, tx.CreateJob(job));
-    SIGNET_ASSIGN_OR_RETURN(warnings, RecordUsage(tx, stored, decision, now));
+    SIGNET_ASSIGN_OR_RETURN(warnings,
+                            RecordUsage(tx, job, decision, now, CreateJobIn(tx, job, stored)));
     return Status::Ok();
   }));
   ObserveSignature(stored, decision, started);
@@ -204,19 +212,18 @@ Result<SignPayloadResult> SignerService::SignPayload(const Caller& caller,
   stored.metadata = {{"signingProfileVersionArn", profile.version_arn},
                      {"signingJobArn", job_arn},
                      {"signatureMediaType", std::string(notary::kJwsMediaType)}};
-  return SignPayloadResult{std::move(stored), std::move(envelope), std::move(warnings)};
+  return SignPayloadResult{std::move(stored), std::move(envelope), std::move(warnings), std::nullopt};
 }
 
-Result<SigningJobRecord> SignerService::StartSigningJob(const Caller& caller,
-                                                        const StartSigningJobRequest& request,
-                                                        std::vector<std::string>* warnings) {
+Result<SigningResult> SignerService::StartSigningJob(const Caller& caller,
+                                                     const StartSigningJobRequest& request) {
   if (request.client_request_token.empty()) {
     return InvalidArgumentError("clientRequestToken must not be empty");
   }
   if (Result<SigningJobRecord> earlier =
           store_.FindJobByClientRequestToken(caller.account, request.client_request_token);
       earlier.ok()) {
-    return earlier;
+    return SigningResult{std::move(earlier).value(), {}, std::nullopt};
   }
   if (buckets_ == nullptr) return FailedPreconditionError("this signetd serves no buckets");
   SIGNET_ASSIGN_OR_RETURN(SigningProfileRecord profile,
@@ -239,8 +246,7 @@ Result<SigningJobRecord> SignerService::StartSigningJob(const Caller& caller,
 
   SIGNET_ASSIGN_OR_RETURN(BillingDecision decision,
                           AuthorizeBillableSignature(request.environment, profile.platform_id, now));
-  if (decision.skip) return InvalidArgumentError(decision.skip_message);
-  if (warnings != nullptr) *warnings = decision.warnings;
+  if (decision.skip) return SigningResult{{}, {}, Skipped(decision)};
 
   SigningJobRecord job = NewJob(caller, profile, *platform, now);
   job.metadata[std::string(kEnvironmentMetadata)] = decision.environment;
@@ -251,11 +257,14 @@ Result<SigningJobRecord> SignerService::StartSigningJob(const Caller& caller,
   Result<SigningJobRecord> created = store_.CreateJob(job);
   if (!created.ok() && created.status().code() == ErrorCode::kAlreadyExists) {
     // A concurrent request with the same token won: both callers get its job.
-    return store_.FindJobByClientRequestToken(caller.account, request.client_request_token);
+    SIGNET_ASSIGN_OR_RETURN(
+        SigningJobRecord first,
+        store_.FindJobByClientRequestToken(caller.account, request.client_request_token));
+    return SigningResult{std::move(first), {}, std::nullopt};
   }
   SIGNET_RETURN_IF_ERROR(created.status());
   runner_->Enqueue(created->job_id);
-  return created;
+  return SigningResult{std::move(created).value(), std::move(decision.warnings), std::nullopt};
 }
 
 void SignerService::RunSigningJob(const std::string& job_id) {
@@ -281,13 +290,11 @@ void SignerService::RunSigningJob(const std::string& job_id) {
     completion.status = store::JobStatus::kSucceeded;
     completion.signature_expires_at = expiry;
     completion.signed_object = *signed_object;
-    std::vector<std::string> warnings;
     Status done = store_.InTransaction([&](store::StoreTransaction& tx) -> Status {
-      // Budget warnings are the succeeded job's statusReason, where DescribeSigningJob shows them.
-      Result<std::vector<std::string>> charged = RecordUsage(tx, *job, *decision, now);
-      if (!charged.ok()) return charged.status();
-      completion.status_reason = JoinWarnings(*charged);
-      return tx.CompleteJob(job_id, completion).status();
+      return RecordUsage(tx, *job, *decision, now, [&](const std::string& status_reason) {
+               completion.status_reason = status_reason;
+               return tx.CompleteJob(job_id, completion).status();
+             }).status();
     });
     if (done.ok()) {
       ObserveSignature(*job, *decision, started);
@@ -306,10 +313,10 @@ void SignerService::RunSigningJob(const std::string& job_id) {
   (void)store_.CompleteJob(job_id, completion);
 }
 
-Result<SigningJobRecord> SignerService::SignPackage(const Caller& caller,
-                                                    const SignPackageRequest& request,
-                                                    zipsig::ByteSource& package,
-                                                    zipsig::ByteSink& out) {
+Result<SigningResult> SignerService::SignPackage(const Caller& caller,
+                                                 const SignPackageRequest& request,
+                                                 zipsig::ByteSource& package,
+                                                 zipsig::ByteSink& out) {
   SIGNET_ASSIGN_OR_RETURN(SigningProfileRecord profile,
                           ResolveProfile(caller, request.profile, kActionStartSigningJob));
   const SigningPlatform* platform = FindSigningPlatform(profile.platform_id);
@@ -322,7 +329,7 @@ Result<SigningJobRecord> SignerService::SignPackage(const Caller& caller,
   const Timestamp now = options_.clock->Now();
   SIGNET_ASSIGN_OR_RETURN(BillingDecision decision,
                           AuthorizeBillableSignature(request.environment, profile.platform_id, now));
-  if (decision.skip) return InvalidArgumentError(decision.skip_message);
+  if (decision.skip) return SigningResult{{}, {}, Skipped(decision)};
   SigningJobRecord job = NewJob(caller, profile, *platform, now);
   job.source = store::S3Object{std::string(kUploadSourceBucket),
                                request.package_name.empty() ? std::string(kDefaultPackageName)
@@ -339,16 +346,14 @@ Result<SigningJobRecord> SignerService::SignPackage(const Caller& caller,
   SigningJobRecord stored;
   std::vector<std::string> warnings;
   SIGNET_RETURN_IF_ERROR(store_.InTransaction([&](store::StoreTransaction& tx) -> Status {
-    SIGNET_ASSIGN_OR_RETURN(stored, tx.CreateJob(job));
-    SIGNET_ASSIGN_OR_RETURN(warnings, RecordUsage(tx, stored, decision, now));
+    SIGNET_ASSIGN_OR_RETURN(warnings,
+                            RecordUsage(tx, job, decision, now, CreateJobIn(tx, job, stored)));
     return Status::Ok();
   }));
   ObserveSignature(stored, decision, started);
-  // Budget warnings travel with the answer (x-signet-warning), as SignPayload's do.
-  stored.status_reason = JoinWarnings(warnings);
   stored.metadata = {{"signingProfileVersionArn", profile.version_arn},
                      {"signingJobArn", JobArn(stored.job_owner, stored.job_id)}};
-  return stored;
+  return SigningResult{std::move(stored), std::move(warnings), std::nullopt};
 }
 
 Result<Timestamp> SignerService::SignPackageBytes(const SigningJobRecord& job,

@@ -1,7 +1,7 @@
 // CodeSigningConfigRecord: a Lambda code signing config as the Store keeps it (DESIGN.md §6).
 //
 // The Store checks only what it alone can keep: a unique id/ARN, and that a config still named
-// by a function is not deleted. Limits (1–20 profile version ARNs, description length, ARN
+// by a function is not deleted, and at most kMaxTagsPerResource tags. Limits (1–20 profile version ARNs, description length, ARN
 // forms) are the deploy module's to validate before writing.
 //
 // Plain values; safe to copy and share.
@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/time.h"
+#include "store/tags.h"
 
 namespace signet::store {
 
@@ -25,6 +26,7 @@ struct CodeSigningConfigRecord {
   std::string description{};
   std::vector<std::string> allowed_profile_version_arns{};  // in the order given
   UntrustedArtifactPolicy policy = UntrustedArtifactPolicy::kWarn;
+  TagMap tags{};  // set by CreateCodeSigningConfig only; kept by Update
   Timestamp last_modified{};
   friend bool operator==(const CodeSigningConfigRecord&, const CodeSigningConfigRecord&) = default;
 };

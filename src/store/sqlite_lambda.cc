@@ -109,6 +109,19 @@ LayerVersionRecord ReadLayerRow(const Statement& q) {
   return l;
 }
 
+// The tags of config `c` (by its id) into c.tags.
+Status ReadConfigTags(Connection& db, CodeSigningConfigRecord& c) {
+  SIGNET_ASSIGN_OR_RETURN(
+      Statement q,
+      db.Prepare("SELECT key, value FROM code_signing_config_tags WHERE config_id = ?1"));
+  q.Bind(1, c.config_id);
+  while (true) {
+    SIGNET_ASSIGN_OR_RETURN(bool row, q.Step());
+    if (!row) return Status::Ok();
+    c.tags.emplace(q.Text(0), q.Text(1));
+  }
+}
+
 std::string FunctionName(std::string_view account, std::string_view name) {
   return "function " + std::string(name) + " of account " + std::string(account);
 }
@@ -120,6 +133,11 @@ std::string FunctionName(std::string_view account, std::string_view name) {
 Status SqliteOperations::CreateCodeSigningConfig(const CodeSigningConfigRecord& c) {
   SIGNET_ASSIGN_OR_RETURN(std::string allowed,
                           JoinLines(c.allowed_profile_version_arns, "a profile version ARN"));
+  if (c.tags.size() > kMaxTagsPerResource) {
+    return InvalidArgumentError("a code signing config has at most " +
+                                std::to_string(kMaxTagsPerResource) + " tags, got " +
+                                std::to_string(c.tags.size()));
+  }
   return Atomically([&]() -> Status {
     SIGNET_ASSIGN_OR_RETURN(
         Statement q, db_.Prepare("SELECT 1 FROM code_signing_configs WHERE config_id = ?1 OR "
@@ -139,7 +157,15 @@ Status SqliteOperations::CreateCodeSigningConfig(const CodeSigningConfigRecord& 
         .Bind(5, allowed)
         .Bind(6, UntrustedArtifactPolicyName(c.policy))
         .Bind(7, ToSeconds(c.last_modified));
-    return insert.Run();
+    SIGNET_RETURN_IF_ERROR(insert.Run());
+    for (const auto& [key, value] : c.tags) {
+      SIGNET_ASSIGN_OR_RETURN(Statement tag,
+                              db_.Prepare("INSERT INTO code_signing_config_tags (config_id, key, "
+                                          "value) VALUES (?1, ?2, ?3)"));
+      tag.Bind(1, c.config_id).Bind(2, key).Bind(3, value);
+      SIGNET_RETURN_IF_ERROR(tag.Run());
+    }
+    return Status::Ok();
   });
 }
 
@@ -148,7 +174,9 @@ Result<CodeSigningConfigRecord> SqliteOperations::GetCodeSigningConfig(std::stri
   q.Bind(1, arn);
   SIGNET_ASSIGN_OR_RETURN(bool row, q.Step());
   if (!row) return NotFoundError("code signing config " + std::string(arn) + " does not exist");
-  return ReadConfig(q);
+  SIGNET_ASSIGN_OR_RETURN(CodeSigningConfigRecord c, ReadConfig(q));
+  SIGNET_RETURN_IF_ERROR(ReadConfigTags(db_, c));
+  return c;
 }
 
 Status SqliteOperations::UpdateCodeSigningConfig(const CodeSigningConfigRecord& c) {
@@ -184,6 +212,12 @@ Status SqliteOperations::DeleteCodeSigningConfig(std::string_view arn) {
       return FailedPreconditionError("code signing config " + std::string(arn) +
                                      " is in use by function " + used.Text(0));
     }
+    SIGNET_ASSIGN_OR_RETURN(
+        Statement tags,
+        db_.Prepare("DELETE FROM code_signing_config_tags WHERE config_id = "
+                    "(SELECT config_id FROM code_signing_configs WHERE arn = ?1)"));
+    tags.Bind(1, arn);
+    SIGNET_RETURN_IF_ERROR(tags.Run());
     SIGNET_ASSIGN_OR_RETURN(Statement del,
                             db_.Prepare("DELETE FROM code_signing_configs WHERE arn = ?1"));
     del.Bind(1, arn);
@@ -213,6 +247,7 @@ Result<Page<CodeSigningConfigRecord>> SqliteOperations::ListCodeSigningConfigs(
       break;
     }
     SIGNET_ASSIGN_OR_RETURN(CodeSigningConfigRecord c, ReadConfig(q));
+    SIGNET_RETURN_IF_ERROR(ReadConfigTags(db_, c));
     out.items.push_back(std::move(c));
     last = q.Int(7);
   }

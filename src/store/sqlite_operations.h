@@ -71,6 +71,8 @@ class SqliteOperations final : public StoreTransaction {
   Result<bool> IsJobRevoked(std::string_view job_id) override;
   Status AppendUsage(const UsageRecord& usage) override;
   Result<std::vector<UsageTotal>> SumUsage(const UsageQuery& query) override;
+  Result<int64_t> MonthlyUsageMicros(std::string_view environment,
+                                     std::string_view month) override;
   Result<Page<UsageRecord>> ListUsage(const UsageQuery& query, const PageRequest& page) override;
   Status CreateCodeSigningConfig(const CodeSigningConfigRecord& config) override;
   Result<CodeSigningConfigRecord> GetCodeSigningConfig(std::string_view arn) override;

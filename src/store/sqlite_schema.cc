@@ -190,6 +190,26 @@ CREATE TABLE layer_versions (
   UNIQUE (account, layer_name, version)
 );
 )sql"},
+    {4, "tags of lambda code signing configs", R"sql(
+CREATE TABLE code_signing_config_tags (
+  config_id TEXT NOT NULL REFERENCES code_signing_configs (config_id),
+  key TEXT NOT NULL,
+  value TEXT NOT NULL,
+  PRIMARY KEY (config_id, key)
+);
+)sql"},
+    {5, "running usage totals per environment and month", R"sql(
+CREATE TABLE usage_month_totals (
+  environment TEXT NOT NULL,
+  month TEXT NOT NULL,
+  signatures INTEGER NOT NULL,
+  total_micros INTEGER NOT NULL CHECK (typeof(total_micros) = 'integer' AND total_micros >= 0),
+  PRIMARY KEY (environment, month)
+);
+INSERT INTO usage_month_totals (environment, month, signatures, total_micros)
+  SELECT environment, strftime('%Y-%m', time, 'unixepoch'), COUNT(*), SUM(unit_price_micros)
+  FROM usage_records GROUP BY 1, 2;
+)sql"},
 };
 
 static_assert(std::size(kMigrations) == kSchemaVersion, "one migration per schema version");

@@ -8,6 +8,8 @@
 //   1  signing profiles (+ versions, parameters, tags, permissions), signing jobs (+ metadata)
 //   2  usage records (metering)
 //   3  Lambda code signing configs, functions (+ layers, code), layer versions
+//   4  tags of Lambda code signing configs
+//   5  running usage totals per environment and month (budgets)
 #pragma once
 
 #include "core/status.h"
@@ -16,7 +18,7 @@
 namespace signet::store::sqlite {
 
 // The newest schema this program knows.
-inline constexpr int kSchemaVersion = 3;
+inline constexpr int kSchemaVersion = 5;
 
 // The database's schema version: 0 for an empty database.
 Result<int> ReadSchemaVersion(Connection& db);

@@ -66,8 +66,27 @@ Status SqliteOperations::AppendUsage(const UsageRecord& u) {
         .Bind(7, u.environment)
         .Bind(8, u.unit_price_micros)
         .Bind(9, u.job_id);
-    return insert.Run();
+    SIGNET_RETURN_IF_ERROR(insert.Run());
+    // The running total of the record's environment and month, in the same transaction.
+    SIGNET_ASSIGN_OR_RETURN(
+        Statement total,
+        db_.Prepare("INSERT INTO usage_month_totals (environment, month, signatures, "
+                    "total_micros) VALUES (?1, strftime('%Y-%m', ?2, 'unixepoch'), 1, ?3) "
+                    "ON CONFLICT (environment, month) DO UPDATE SET "
+                    "signatures = signatures + 1, total_micros = total_micros + ?3"));
+    total.Bind(1, u.environment).Bind(2, ToSeconds(u.time)).Bind(3, u.unit_price_micros);
+    return total.Run();
   });
+}
+
+Result<int64_t> SqliteOperations::MonthlyUsageMicros(std::string_view environment,
+                                                     std::string_view month) {
+  SIGNET_ASSIGN_OR_RETURN(Statement q,
+                          db_.Prepare("SELECT total_micros FROM usage_month_totals "
+                                      "WHERE environment = ?1 AND month = ?2"));
+  q.Bind(1, environment).Bind(2, month);
+  SIGNET_ASSIGN_OR_RETURN(bool row, q.Step());
+  return row ? q.Int(0) : int64_t{0};
 }
 
 Result<std::vector<UsageTotal>> SqliteOperations::SumUsage(const UsageQuery& query) {

@@ -163,6 +163,11 @@ Result<std::vector<UsageTotal>> Store::SumUsage(const UsageQuery& query) {
   return RunRead<std::vector<UsageTotal>>([&](StoreTransaction& tx) { return tx.SumUsage(query); });
 }
 
+Result<int64_t> Store::MonthlyUsageMicros(std::string_view environment, std::string_view month) {
+  return RunRead<int64_t>(
+      [&](StoreTransaction& tx) { return tx.MonthlyUsageMicros(environment, month); });
+}
+
 Result<Page<UsageRecord>> Store::ListUsage(const UsageQuery& query, const PageRequest& page) {
   return RunRead<Page<UsageRecord>>([&](StoreTransaction& tx) { return tx.ListUsage(query, page); });
 }

@@ -78,6 +78,7 @@ class Store : public StoreOperations {
   Result<bool> IsJobRevoked(std::string_view job_id) final;
   Status AppendUsage(const UsageRecord& usage) final;
   Result<std::vector<UsageTotal>> SumUsage(const UsageQuery& query) final;
+  Result<int64_t> MonthlyUsageMicros(std::string_view environment, std::string_view month) final;
   Result<Page<UsageRecord>> ListUsage(const UsageQuery& query, const PageRequest& page) final;
   Status CreateCodeSigningConfig(const CodeSigningConfigRecord& config) final;
   Result<CodeSigningConfigRecord> GetCodeSigningConfig(std::string_view arn) final;

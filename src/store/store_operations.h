@@ -139,6 +139,11 @@ class StoreOperations {
   virtual Status AppendUsage(const UsageRecord& usage) = 0;
   // Count and exact sum per group, ordered by the grouped dimensions.
   virtual Result<std::vector<UsageTotal>> SumUsage(const UsageQuery& query) = 0;
+  // The exact sum of the prices of `environment`'s usage records in `month` ("YYYY-MM", UTC), in
+  // constant time: a running total that AppendUsage updates in the same transaction as the
+  // record, so it is exact after a restart or a crash (budgets read it on every signature).
+  virtual Result<int64_t> MonthlyUsageMicros(std::string_view environment,
+                                             std::string_view month) = 0;
   // The records themselves, oldest first. page.max_results must be 1..kMaxUsagePageSize.
   virtual Result<Page<UsageRecord>> ListUsage(const UsageQuery& query, const PageRequest& page) = 0;
   // --- Lambda: code signing configs, functions, layer versions (DESIGN.md §6) -------------------

@@ -63,8 +63,8 @@ class MeteringApiTest : public ::testing::Test {
     billing_ = std::make_unique<MeteringBilling>(*meter_);
     signer::SignerOptions options;
     options.clock = &clock_;
-    options.billing = billing_.get();
-    service_ = std::make_unique<signer::SignerService>(*store_, nullptr, *keys_, *ca_, options);
+    service_ =
+        std::make_unique<signer::SignerService>(*store_, nullptr, *keys_, *ca_, *billing_, options);
     ASSERT_TRUE(service_->Start().ok());
     api_ = std::make_unique<SignerApi>(*service_);
     ApiResponse put = Call("PUT", "/signing-profiles/images", "",

@@ -25,6 +25,7 @@
 #include "signer/signer_service.h"
 #include "store/bucket_store.h"
 #include "store/sqlite_store.h"
+#include "testing/fixed_price_billing.h"
 #include "testing/temp_dir.h"
 #include "zipsig/byte_source.h"
 
@@ -135,7 +136,8 @@ class SignerApiTest : public ::testing::Test {
     signer::SignerOptions options;
     options.clock = &clock_;
     service_ =
-        std::make_unique<signer::SignerService>(*store_, buckets_.get(), *keys_, *ca_, options);
+        std::make_unique<signer::SignerService>(*store_, buckets_.get(), *keys_, *ca_, billing_,
+                                                options);
     ASSERT_TRUE(service_->Start().ok());
     api_ = std::make_unique<SignerApi>(*service_);
   }
@@ -213,6 +215,7 @@ class SignerApiTest : public ::testing::Test {
   std::unique_ptr<keys::FileKeyStore> keys_;
   std::unique_ptr<signer::CertificateAuthority> ca_;
   std::unique_ptr<store::BucketStore> buckets_;
+  test::FixedPriceBilling billing_;
   std::unique_ptr<signer::SignerService> service_;
   std::unique_ptr<SignerApi> api_;
   std::deque<std::string> bodies_;

@@ -19,6 +19,7 @@
 #include "signer/signer_service.h"
 #include "store/bucket_store.h"
 #include "store/sqlite_store.h"
+#include "testing/fixed_price_billing.h"
 #include "testing/temp_dir.h"
 
 namespace signet::deploy {
@@ -78,11 +79,16 @@ class LambdaServiceTest : public ::testing::Test {
     signer::SignerOptions options;
     options.clock = &clock_;
     signer_ =
-        std::make_unique<signer::SignerService>(*store_, buckets_.get(), *keys_, *ca_, options);
+        std::make_unique<signer::SignerService>(*store_, buckets_.get(), *keys_, *ca_, billing_,
+                                                options);
     ASSERT_TRUE(signer_->Start().ok());
     verifier_ = std::move(PackageVerifier::Create({ca_->root()}, *store_, clock_)).value();
-    service_ = std::make_unique<LambdaService>(*store_, buckets_.get(), *verifier_,
-                                               LambdaOptions{.clock = &clock_});
+    service_ = std::make_unique<LambdaService>(
+        *store_, buckets_.get(), *verifier_,
+        LambdaOptions{.clock = &clock_,
+                      .environments = {{"dev", EnvironmentEnforcement::kOff},
+                                       {"staging", EnvironmentEnforcement::kWarn},
+                                       {"prod", EnvironmentEnforcement::kEnforce}}});
   }
 
   store::SigningProfileRecord Profile(const std::string& name,
@@ -112,7 +118,7 @@ class LambdaServiceTest : public ::testing::Test {
     auto started = signer_->StartSigningJob(kCaller, r);
     EXPECT_TRUE(started.ok()) << started.status().ToString();
     signer_->Drain();
-    auto job = signer_->DescribeSigningJob(kCaller, started->job_id);
+    auto job = signer_->DescribeSigningJob(kCaller, started->job.job_id);
     EXPECT_TRUE(job.ok() && job->signed_object) << job->status_reason;
     auto object = buckets_->OpenObject("code", job->signed_object->key);
     EXPECT_TRUE(object.ok());
@@ -155,6 +161,7 @@ class LambdaServiceTest : public ::testing::Test {
   std::unique_ptr<keys::FileKeyStore> keys_;
   std::unique_ptr<signer::CertificateAuthority> ca_;
   std::unique_ptr<store::BucketStore> buckets_;
+  test::FixedPriceBilling billing_;
   std::unique_ptr<signer::SignerService> signer_;
   std::unique_ptr<PackageVerifier> verifier_;
   std::unique_ptr<LambdaService> service_;
@@ -225,6 +232,74 @@ TEST_F(LambdaServiceTest, UnsignedIsBlockedUnderEnforceAndDeployedWithAWarningUn
   EXPECT_EQ((warnings[{"fn", "mismatch"}]), 1);
   // Without a config nothing is checked.
   EXPECT_EQ(Deploy(Function("free", unsigned_zip, std::nullopt)), "ok");
+}
+
+TEST_F(LambdaServiceTest, ATaggedConfigTakesItsPolicyFromTheEnvironment) {
+  const auto profile = Profile("app");
+  const std::string unsigned_zip = MakeZip("print(1)\n");
+  std::map<std::string, std::string> arns;
+  for (const char* env : {"dev", "staging", "prod"}) {
+    auto c = service_->CreateCodeSigningConfig(
+        kCaller, CodeSigningConfigInput{.allowed_profile_version_arns = {{profile.version_arn}},
+                                        .tags = {{"signet:environment", env}, {"team", "a"}}});
+    ASSERT_TRUE(c.ok()) << c.error().message;
+    arns[env] = c->arn;
+    EXPECT_EQ(c->tags.at("team"), "a");
+  }
+  // Reported: the effective policy, Warn for `off`.
+  auto policy = [&](const std::string& env) {
+    return service_->GetCodeSigningConfig(kCaller, arns[env])->policy;
+  };
+  EXPECT_EQ(policy("dev"), store::UntrustedArtifactPolicy::kWarn);
+  EXPECT_EQ(policy("staging"), store::UntrustedArtifactPolicy::kWarn);
+  EXPECT_EQ(policy("prod"), store::UntrustedArtifactPolicy::kEnforce);
+  auto listed = service_->ListCodeSigningConfigs(kCaller, {.max_results = 10});
+  ASSERT_TRUE(listed.ok());
+  for (const auto& c : listed->items) EXPECT_EQ(c.policy, policy(c.tags.at("signet:environment")));
+
+  EXPECT_EQ(Deploy(Function("prod-fn", unsigned_zip, arns["prod"])),
+            "CodeVerificationFailedException");
+  EXPECT_EQ(Deploy(Function("staging-fn", unsigned_zip, arns["staging"])), "ok");
+  EXPECT_EQ(Deploy(Function("dev-fn", unsigned_zip, arns["dev"])), "ok");
+  auto warnings = service_->ValidationWarnings();
+  EXPECT_EQ((warnings[{"staging-fn", "mismatch"}]), 1);
+  EXPECT_EQ(warnings.count({"dev-fn", "mismatch"}), 0u);  // off: no check ran
+  // Off skips every check, integrity included, and still reports a valid signer.
+  auto [signed_zip, job] = Sign("app", unsigned_zip);
+  auto dev = service_->CreateFunction(kCaller, Function("dev-signed", signed_zip, arns["dev"]));
+  ASSERT_TRUE(dev.ok());
+  EXPECT_EQ(dev->signing_profile_version_arn, profile.version_arn);
+
+  // The policy cannot be set beside the tag, and the environment must be configured.
+  auto both = service_->CreateCodeSigningConfig(
+      kCaller, CodeSigningConfigInput{.allowed_profile_version_arns = {{profile.version_arn}},
+                                      .untrusted_artifact_on_deployment = "Enforce",
+                                      .tags = {{"signet:environment", "prod"}}});
+  EXPECT_EQ(both.error().code, LambdaErrorCode::kInvalidParameterValue);
+  auto update = service_->UpdateCodeSigningConfig(
+      kCaller, arns["dev"], CodeSigningConfigInput{.untrusted_artifact_on_deployment = "Enforce"});
+  EXPECT_EQ(update.error().code, LambdaErrorCode::kInvalidParameterValue);
+  auto unknown = service_->CreateCodeSigningConfig(
+      kCaller, CodeSigningConfigInput{.allowed_profile_version_arns = {{profile.version_arn}},
+                                      .tags = {{"signet:environment", "qa"}}});
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_NE(unknown.error().message.find("configured: dev, prod, staging"), std::string::npos);
+  auto reserved = service_->CreateCodeSigningConfig(
+      kCaller, CodeSigningConfigInput{.allowed_profile_version_arns = {{profile.version_arn}},
+                                      .tags = {{"aws:x", "1"}}});
+  EXPECT_EQ(reserved.error().code, LambdaErrorCode::kInvalidParameterValue);
+}
+
+TEST(ResolvePolicyTest, AnEnvironmentNoLongerConfiguredFailsClosed) {
+  store::CodeSigningConfigRecord config;
+  config.tags = {{"signet:environment", "gone"}};
+  const EffectivePolicy p = ResolvePolicy(config, {{"prod", EnvironmentEnforcement::kOff}});
+  EXPECT_TRUE(p.unknown_environment);
+  EXPECT_EQ(p.policy, store::UntrustedArtifactPolicy::kEnforce);
+  config.tags.clear();
+  config.policy = store::UntrustedArtifactPolicy::kEnforce;
+  EXPECT_EQ(ResolvePolicy(config, {}).policy, store::UntrustedArtifactPolicy::kEnforce);
+  EXPECT_TRUE(ResolvePolicy(config, {}).environment.empty());
 }
 
 TEST_F(LambdaServiceTest, AFlippedByteFailsIntegrityUnderBothPolicies) {

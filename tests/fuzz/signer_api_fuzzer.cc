@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "api/metering_billing.h"
 #include "api/signer_api.h"
 #include "core/encoding.h"
 #include "core/ids.h"
@@ -33,6 +34,8 @@ struct World {
   std::unique_ptr<keys::FileKeyStore> keys;
   std::unique_ptr<signer::CertificateAuthority> ca;
   std::unique_ptr<store::BucketStore> buckets;
+  std::unique_ptr<metering::Meter> meter;
+  std::unique_ptr<api::MeteringBilling> billing;
   std::unique_ptr<signer::SignerService> service;
   std::unique_ptr<api::SignerApi> api;
   signer::Caller caller{"000000000000", "arn:aws:iam::000000000000:user/fuzz"};
@@ -48,7 +51,9 @@ struct World {
     keys = keys::FileKeyStore::Open(dir / "keys", SecretBytes(HexEncode(RandomBytes(32)))).value();
     ca = signer::CertificateAuthority::Open(*keys, dir, {}, SystemClock().Now()).value();
     buckets = store::BucketStore::Open(dir / "buckets").value();
-    service = std::make_unique<signer::SignerService>(*store, buckets.get(), *keys, *ca,
+    meter = std::make_unique<metering::Meter>(*store, metering::DefaultMeteringConfig().value());
+    billing = std::make_unique<api::MeteringBilling>(*meter);
+    service = std::make_unique<signer::SignerService>(*store, buckets.get(), *keys, *ca, *billing,
                                                       signer::SignerOptions{});
     api = std::make_unique<api::SignerApi>(*service);
     for (auto [name, platform] : {std::pair{"images", signer::kNotationPlatformId},

@@ -22,6 +22,7 @@
 #include "signer/certificate_authority.h"
 #include "signer/platform.h"
 #include "signer/signer_service.h"
+#include "testing/fixed_price_billing.h"
 #include "store/bucket_store.h"
 #include "store/sqlite_store.h"
 #include "testing/temp_dir.h"
@@ -111,7 +112,8 @@ class ImageSigningTest : public ::testing::Test {
     buckets_ = std::move(store::BucketStore::Open(dir_.path() / "buckets")).value();
     signer::SignerOptions options;
     options.clock = &clock_;
-    service_ = std::make_unique<signer::SignerService>(*store_, buckets_.get(), *keys_, *ca_, options);
+    service_ = std::make_unique<signer::SignerService>(*store_, buckets_.get(), *keys_, *ca_,
+                                                       billing_, options);
     ASSERT_TRUE(service_->Start().ok());
     Profile("images");
     layout_ = std::move(oci::ImageLayout::Open(dir_.path() / "layout", true)).value();
@@ -202,6 +204,7 @@ class ImageSigningTest : public ::testing::Test {
   std::unique_ptr<keys::FileKeyStore> keys_;
   std::unique_ptr<signer::CertificateAuthority> ca_;
   std::unique_ptr<store::BucketStore> buckets_;
+  test::FixedPriceBilling billing_;
   std::unique_ptr<signer::SignerService> service_;
   std::unique_ptr<oci::ImageLayout> layout_;
   oci::Descriptor image_;

@@ -6,6 +6,12 @@ environments, and checks `signet cost` (table, json, csv), the skip and budget a
 Prometheus scrape (promtool check metrics), and that usage survives a restart and a kill -9
 during signing (every acknowledged signature has exactly one usage record).
 
+Environments drive the deploy gate too: code signing configs tagged signet:environment=dev,
+staging and prod (created with the AWS CLI v2, Debian's awscli, with the repository's Lambda
+model so that it knows --tags) take off, warn and enforce from the configuration; `signet sign
+zip --env dev` skips with exit 0, `aws lambda create-function` of the unsigned package is
+blocked in prod, deployed with a counted warning in staging and deployed without checks in dev.
+
 Usage: metering_test.py SIGNETD SIGNET
 """
 import csv
@@ -27,6 +33,7 @@ import threading
 import time
 import urllib.parse
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 
 LAMBDA = "AWSLambda-SHA384-ECDSA"
 NOTATION = "Notation-OCI-SHA384-ECDSA"
@@ -36,7 +43,7 @@ IMAGE_PRICE = 500_000
 CONFIG = {
     "default_environment": "staging",
     "environments": {
-        "dev": {"signing": "skip", "enforcement": "warn"},
+        "dev": {"signing": "skip", "enforcement": "off"},
         "staging": {"signing": "sign", "enforcement": "warn"},
         "prod": {"signing": "sign", "enforcement": "enforce"},
         # Two image signatures: the first reaches the 50% warning share, the second 100%, the
@@ -70,9 +77,11 @@ class Client:
         self.local = threading.local()
 
     def _conn(self):
+        """(connection, reused): a reused keep-alive connection may have been closed while idle."""
         if getattr(self.local, "conn", None) is None:
             self.local.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-        return self.local.conn
+            return self.local.conn, False
+        return self.local.conn, True
 
     def request(self, method, path, body=b"", query=None, service="signer", headers=None):
         query = query or []
@@ -103,14 +112,22 @@ class Client:
             all_headers["Content-Type"] = "application/json"
         all_headers.update(headers or {})
         url = path + ("?" + canonical_query if canonical_query else "")
-        conn = self._conn()
-        try:
-            conn.request(method, url, body=body, headers=all_headers)
-            r = conn.getresponse()
-            data = r.read()
-        except (OSError, http.client.HTTPException):
-            self.local.conn = None
-            raise
+        while True:
+            conn, reused = self._conn()
+            try:
+                conn.request(method, url, body=body, headers=all_headers)
+                r = conn.getresponse()
+                data = r.read()
+                break
+            except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError):
+                # signetd closed the idle keep-alive connection before reading the request (as
+                # HTTP clients do, retry once on a new one); a fresh connection's failure is real.
+                self.local.conn = None
+                if not reused:
+                    raise
+            except (OSError, http.client.HTTPException):
+                self.local.conn = None
+                raise
         return r.status, {k.lower(): v for k, v in r.getheaders()}, data
 
     def json(self, method, path, doc=None, env=None, query=None):
@@ -354,6 +371,12 @@ def scenario(daemon, signet, data, work):
     count("race", "images", NOTATION)
     total += 2 * IMAGE_PRICE
 
+    # --- Environments drive the deploy gate (aws lambda through code signing configs) -------------
+    signed_in_prod = lambda_environments(c, daemon, signet, data, work)
+    for _ in range(signed_in_prod):
+        count("prod", "app", LAMBDA)
+    total += signed_in_prod * LAMBDA_PRICE
+
     # --- Cost API errors ----------------------------------------------------------------------------
     status, _, d = c.json("GET", "/usage/cost", query=[("by", "region")])
     check("GET /usage/cost?by=region is a ValidationException", status == 400 and "cannot group by" in d.get("message", ""), d)
@@ -403,11 +426,14 @@ def scenario(daemon, signet, data, work):
           and sample("signet_http_requests_total", service="signer", operation="SignPayload", status="402") == 7
           and sample("signet_http_requests_total", service="s3", operation="ObjectPUT", status="200") == 2)
     check("refusals by reason",
-          sample("signet_signing_refused_total", environment="dev", reason="skipped") == 2
+          sample("signet_signing_refused_total", environment="dev", reason="skipped") == 3
           and sample("signet_signing_refused_total", environment="capped", reason="over_budget") == 1)
     check("the deploy-gate and admission families are exposed",
           "# TYPE signet_signature_validation_errors_total counter" in text
           and "# TYPE signet_admission_decisions_total counter" in text)
+    check("the staging deploy's warning is counted by function and check; dev's ran no check",
+          sample("signet_signature_validation_errors_total", function="staging-fn", check="mismatch") == 1
+          and 'function="dev-fn"' not in text and 'function="prod-fn"' not in text)
     check("refusals by reason (race)",
           sample("signet_signing_refused_total", environment="race", reason="over_budget") >= 6)
     check("no raw path is a label", "/signing-jobs" not in text and "/builds" not in text)
@@ -474,6 +500,133 @@ def scenario(daemon, signet, data, work):
           burst_rows[0]["costMicros"] == count_burst * IMAGE_PRICE and
           report["total"]["costMicros"] == total + count_burst * IMAGE_PRICE, (burst_rows, report.get("total")))
     daemon.stop()
+
+
+def aws_cli_v2():
+    """The aws of Debian's awscli (the AWS CLI v2)."""
+    aws = "/usr/bin/aws"
+    p = subprocess.run(["dpkg", "-L", "awscli"], capture_output=True, text=True)
+    for line in p.stdout.splitlines():
+        if line.endswith("/bin/aws"):
+            aws = line
+            break
+    return aws
+
+
+def lambda_environments(c, daemon, signet, data, work):
+    """Configs tagged with an environment take its enforcement; returns signatures made in prod."""
+    aws = aws_cli_v2()
+    if not check("AWS CLI v2 installed (Debian awscli; scripts/install-deps.sh --test)",
+                 os.access(aws, os.X_OK)):
+        return 0
+    home = os.path.join(work, "aws-home")
+    os.makedirs(home, exist_ok=True)
+    env = dict(os.environ, HOME=home, AWS_SHARED_CREDENTIALS_FILE=os.path.join(data, "credentials"),
+               AWS_CONFIG_FILE=os.path.join(data, "config"), AWS_MAX_ATTEMPTS="1", AWS_PAGER="",
+               AWS_DEFAULT_OUTPUT="json", AWS_EC2_METADATA_DISABLED="true",
+               NO_PROXY="127.0.0.1,localhost", no_proxy="127.0.0.1,localhost")
+    for v in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_PROFILE", "AWS_ENDPOINT_URL",
+              "http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY"):
+        env.pop(v, None)
+    endpoint = f"http://127.0.0.1:{daemon.port}"
+    model = os.path.join(os.path.dirname(os.path.abspath(__file__)), "aws-models", "lambda",
+                         "2015-03-31", "service-2.json")
+
+    def aws_call(*args):
+        p = subprocess.run([aws, "--endpoint-url", endpoint, "--cli-connect-timeout", "10",
+                            "--cli-read-timeout", "60", *args], capture_output=True, text=True,
+                           env=env, timeout=120)
+        try:
+            out = json.loads(p.stdout) if p.stdout.strip() else {}
+        except ValueError:
+            out = {"raw": p.stdout}
+        return p.returncode, out, p.stderr
+
+    p = subprocess.run([aws, "configure", "add-model", "--service-model", "file://" + model,
+                        "--service-name", "lambda"], capture_output=True, text=True, env=env)
+    if not check("aws configure add-model (lambda, with Tags)", p.returncode == 0, p.stderr):
+        return 0
+    status, _, d = c.json("GET", "/signing-profiles/app")
+    pv = d.get("profileVersionArn", "")
+    check("profile app has a version ARN", status == 200 and pv, d)
+
+    # The pipeline's signing step: skipped in dev (exit 0, nothing written), signed in prod.
+    package = os.path.join(work, "function.zip")
+    with open(package, "wb") as f:
+        f.write(make_zip(7))
+    cred_env = dict(env)
+
+    def sign_zip(environment, out):
+        p = subprocess.run([signet, "sign", "zip", package, "--profile", "app", "-o", out,
+                            "--env", environment, "--endpoint", endpoint],
+                           capture_output=True, text=True, env=cred_env, timeout=60)
+        return p.returncode, p.stdout, p.stderr
+
+    dev_out, prod_out = os.path.join(work, "dev.signed.zip"), os.path.join(work, "prod.signed.zip")
+    rc, out, err = sign_zip("dev", dev_out)
+    check("signet sign zip --env dev: exit 0, 'signing skipped: environment dev', no file",
+          rc == 0 and "signing skipped: environment dev" in out and not os.path.exists(dev_out),
+          (rc, out, err))
+    rc, out, err = sign_zip("prod", prod_out)
+    signed_in_prod = 1 if check("signet sign zip --env prod signs", rc == 0 and
+                                os.path.exists(prod_out), (rc, out, err)) else 0
+
+    def create_config(environment, *extra):
+        return aws_call("lambda", "create-code-signing-config", "--allowed-publishers",
+                        f"SigningProfileVersionArns={pv}", "--tags",
+                        f"signet:environment={environment}", *extra)
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        made = dict(zip(("dev", "staging", "prod", "both", "qa"), pool.map(
+            lambda a: create_config(*a),
+            [("dev",), ("staging",), ("prod",),
+             ("prod", "--code-signing-policies", "UntrustedArtifactOnDeployment=Warn"), ("qa",)])))
+    arns = {}
+    for environment, want in (("dev", "Warn"), ("staging", "Warn"), ("prod", "Enforce")):
+        rc, d, err = made[environment]
+        config = d.get("CodeSigningConfig", {})
+        arns[environment] = config.get("CodeSigningConfigArn", "")
+        check(f"create-code-signing-config --tags signet:environment={environment}: reports {want}",
+              rc == 0 and config.get("CodeSigningPolicies", {}).get("UntrustedArtifactOnDeployment") == want,
+              (rc, d, err))
+    rc, _, err = made["both"]
+    check("a policy beside the environment tag -> InvalidParameterValueException",
+          rc == 254 and "(InvalidParameterValueException)" in err and "takes its policy" in err, (rc, err))
+    rc, _, err = made["qa"]
+    check("an environment that is not configured -> InvalidParameterValueException naming them",
+          rc == 254 and "(InvalidParameterValueException)" in err and
+          "configured: capped, dev, prod, race, staging" in err, (rc, err))
+    rc, d, err = aws_call("lambda", "get-code-signing-config", "--code-signing-config-arn", arns["prod"])
+    check("get-code-signing-config of the prod config: Enforce",
+          rc == 0 and d["CodeSigningConfig"]["CodeSigningPolicies"]["UntrustedArtifactOnDeployment"] == "Enforce",
+          (rc, d, err))
+
+    def deploy(name, environment, zip_path):
+        return aws_call("lambda", "create-function", "--function-name", name, "--runtime", "python3.12",
+                        "--role", "arn:aws:iam::000000000000:role/run", "--handler", "index.handler",
+                        "--zip-file", "fileb://" + zip_path, "--code-signing-config-arn", arns[environment])
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        prod_unsigned, prod_signed, staging, dev = pool.map(lambda a: deploy(*a), [
+            ("prod-fn", "prod", package), ("prod-signed-fn", "prod", prod_out),
+            ("staging-fn", "staging", package), ("dev-fn", "dev", package)])
+    rc, _, err = prod_unsigned
+    check("prod (enforce): unsigned create-function -> CodeVerificationFailedException",
+          rc == 254 and "(CodeVerificationFailedException)" in err and "mismatch" in err, (rc, err))
+    rc, d, err = prod_signed
+    check("prod (enforce): the package signed with --env prod deploys and names its signer",
+          rc == 0 and d.get("SigningProfileVersionArn") == pv, (rc, d, err))
+    rc, d, err = staging
+    check("staging (warn): unsigned create-function deploys", rc == 0 and d.get("FunctionName") == "staging-fn",
+          (rc, d, err))
+    rc, d, err = dev
+    check("dev (off): unsigned create-function deploys without checks",
+          rc == 0 and d.get("FunctionName") == "dev-fn", (rc, d, err))
+    with open(daemon.log) as f:
+        log = f.read()
+    check("the staging warning is logged with function and check",
+          re.search(r"deployed under Warn function=staging-fn .*check=mismatch", log) is not None)
+    return signed_in_prod
 
 
 def check_reports(signet, port, data, expected, total, when):

@@ -33,6 +33,7 @@
 #include "store/sqlite_store.h"
 #include "zipsig/byte_source.h"
 #include "zipsig/zip_signature.h"
+#include "testing/fixed_price_billing.h"
 #include "testing/temp_dir.h"
 
 namespace signet::signer {
@@ -184,8 +185,8 @@ class SignerServiceTest : public ::testing::Test {
   std::unique_ptr<SignerService> NewService() {
     SignerOptions options;
     options.clock = &clock_;
-    options.environment = "test";
-    return std::make_unique<SignerService>(*store_, buckets_.get(), *keys_, *ca_, options);
+    return std::make_unique<SignerService>(*store_, buckets_.get(), *keys_, *ca_, billing_,
+                                           options);
   }
 
   static PutProfileRequest Request(const std::string& name,
@@ -269,9 +270,9 @@ class SignerServiceTest : public ::testing::Test {
     auto started = service_->StartSigningJob(caller, request);
     EXPECT_TRUE(started.ok()) << started.status().ToString();
     if (!started.ok()) return {};
-    EXPECT_EQ(started->status, JobStatus::kInProgress);
+    EXPECT_EQ(started->job.status, JobStatus::kInProgress);
     service_->Drain();
-    auto job = service_->DescribeSigningJob(caller, started->job_id);
+    auto job = service_->DescribeSigningJob(caller, started->job.job_id);
     EXPECT_TRUE(job.ok()) << job.status().ToString();
     return job.ok() ? *job : SigningJobRecord{};
   }
@@ -331,6 +332,7 @@ class SignerServiceTest : public ::testing::Test {
   std::unique_ptr<keys::KeyStore> keys_;
   std::unique_ptr<CertificateAuthority> ca_;
   std::unique_ptr<store::BucketStore> buckets_;
+  test::FixedPriceBilling billing_{"test"};  // prices and environment (metering decides in signetd)
   std::unique_ptr<SignerService> service_;
 };
 
@@ -1039,19 +1041,19 @@ TEST_F(SignerServiceTest, StartSigningJobIsIdempotentPerClientRequestToken) {
   ASSERT_TRUE(first.ok()) << first.status().ToString();
   auto again = service_->StartSigningJob(kOwnerCaller, JobRequest("lambda", source, "bucket", "tok-1"));
   ASSERT_TRUE(again.ok()) << again.status().ToString();
-  EXPECT_EQ(again->job_id, first->job_id);
+  EXPECT_EQ(again->job.job_id, first->job.job_id);
   service_->Drain();
   // After completion the token still names the first job.
   auto after = service_->StartSigningJob(kOwnerCaller, JobRequest("lambda", source, "bucket", "tok-1"));
   ASSERT_TRUE(after.ok());
-  EXPECT_EQ(after->job_id, first->job_id);
-  EXPECT_EQ(after->status, JobStatus::kSucceeded);
+  EXPECT_EQ(after->job.job_id, first->job.job_id);
+  EXPECT_EQ(after->job.status, JobStatus::kSucceeded);
 
   // Tokens are per invoking account.
   auto theirs = service_->StartSigningJob(
       kOtherCaller, JobRequest("lambda", other_source, "other-bucket", "tok-1", kOwner));
   ASSERT_TRUE(theirs.ok()) << theirs.status().ToString();
-  EXPECT_NE(theirs->job_id, first->job_id);
+  EXPECT_NE(theirs->job.job_id, first->job.job_id);
   service_->Drain();
 
   EXPECT_EQ(service_->ListSigningJobs(kOwnerCaller, {}, {})->items.size(), 2u);
@@ -1138,7 +1140,7 @@ TEST_F(SignerServiceTest, StartSigningJobChecksProfileAndBucketsUpFront) {
   // Without buckets, StartSigningJob is refused for good (not "unavailable": SDKs would retry).
   SignerOptions options;
   options.clock = &clock_;
-  SignerService no_buckets(*store_, nullptr, *keys_, *ca_, options);
+  SignerService no_buckets(*store_, nullptr, *keys_, *ca_, billing_, options);
   Put(kOwnerCaller, "lambda2", kLambdaPlatformId);
   EXPECT_EQ(no_buckets.StartSigningJob(kOwnerCaller, JobRequest("lambda2", source, "mine"))
                 .status()
@@ -1176,7 +1178,7 @@ TEST_F(SignerServiceTest, JobsLeftInProgressAreCompletedAfterARestart) {
     std::unique_ptr<SignerService> stopped = NewService();
     auto started = stopped->StartSigningJob(kOwnerCaller, JobRequest("lambda", source, "bucket"));
     ASSERT_TRUE(started.ok()) << started.status().ToString();
-    job_id = started->job_id;
+    job_id = started->job.job_id;
   }
   EXPECT_EQ(store_->GetJob(job_id)->status, JobStatus::kInProgress);
   EXPECT_TRUE(Usage().empty());
@@ -1201,8 +1203,10 @@ TEST_F(SignerServiceTest, SignPackageSignsTheUploadAsAJobAndMetersIt) {
   std::string signed_zip;
   auto out = zipsig::ByteSink::ToString(&signed_zip);
   SignPackageRequest request{ProfileLookup{"lambda", std::nullopt}, "fn.zip"};
-  auto job = service_->SignPackage(kOwnerCaller, request, *in, *out);
-  ASSERT_TRUE(job.ok()) << job.status().ToString();
+  auto signed_package = service_->SignPackage(kOwnerCaller, request, *in, *out);
+  ASSERT_TRUE(signed_package.ok()) << signed_package.status().ToString();
+  EXPECT_TRUE(signed_package->warnings.empty());
+  const SigningJobRecord* job = &signed_package->job;
   ASSERT_TRUE(out->Close().ok());
   EXPECT_EQ(job->status, JobStatus::kSucceeded);
   EXPECT_EQ(job->profile_version, profile.version);
@@ -1244,7 +1248,7 @@ TEST_F(SignerServiceTest, SignPackageSignsTheUploadAsAJobAndMetersIt) {
   auto unnamed = service_->SignPackage(kOwnerCaller, {ProfileLookup{"lambda", std::nullopt}, ""},
                                        *again, *sink);
   ASSERT_TRUE(unnamed.ok()) << unnamed.status().ToString();
-  EXPECT_EQ(unnamed->source->key, kDefaultPackageName);
+  EXPECT_EQ(unnamed->job.source->key, kDefaultPackageName);
   EXPECT_TRUE(service_->RevokeSignature(kOwnerCaller, job->job_id, std::nullopt, "leaked").ok());
   EXPECT_TRUE(service_->DescribeSigningJob(kOwnerCaller, job->job_id)->revocation.has_value());
 }
@@ -1316,10 +1320,10 @@ TEST_F(SignerServiceTest, SignPackageAcrossAccountsNeedsStartSigningJobPermissio
   AddPermission(kOwnerCaller, "lambda", "payload", kActionSignPayload, kOther);
   EXPECT_EQ(sign(kOtherCaller).status().code(), ErrorCode::kPermissionDenied);
   AddPermission(kOwnerCaller, "lambda", "start", kActionStartSigningJob, kOther);
-  auto job = sign(kOtherCaller);
-  ASSERT_TRUE(job.ok()) << job.status().ToString();
-  EXPECT_EQ(job->job_owner, kOwner);
-  EXPECT_EQ(job->job_invoker, kOther);
+  auto signed_package = sign(kOtherCaller);
+  ASSERT_TRUE(signed_package.ok()) << signed_package.status().ToString();
+  EXPECT_EQ(signed_package->job.job_owner, kOwner);
+  EXPECT_EQ(signed_package->job.job_invoker, kOther);
   EXPECT_EQ(sign(kThirdCaller).status().code(), ErrorCode::kPermissionDenied);
   const std::vector<store::UsageRecord> usage = Usage();
   ASSERT_EQ(usage.size(), 1u);
@@ -1659,7 +1663,7 @@ TEST_F(SignerServiceTest, SeveralWorkersCompleteEveryJobOnce) {
   SignerOptions options;
   options.clock = &clock_;
   options.job_workers = 4;
-  SignerService service(*store_, buckets_.get(), *keys_, *ca_, options);
+  SignerService service(*store_, buckets_.get(), *keys_, *ca_, billing_, options);
   ASSERT_TRUE(service.Start().ok());
   Put(kOwnerCaller, "lambda", kLambdaPlatformId);
   CreateBucket(kOwner, "bucket");
@@ -1670,7 +1674,7 @@ TEST_F(SignerServiceTest, SeveralWorkersCompleteEveryJobOnce) {
                   MakeZip({{"f" + std::to_string(i), std::string(1000 + i, 'x')}}));
     auto started = service.StartSigningJob(kOwnerCaller, JobRequest("lambda", source, "bucket"));
     ASSERT_TRUE(started.ok()) << started.status().ToString();
-    jobs.push_back(started->job_id);
+    jobs.push_back(started->job.job_id);
   }
   service.Drain();
   for (const std::string& id : jobs) {
@@ -1695,12 +1699,12 @@ TEST_F(SignerServiceTest, JobsAcceptedBeforeStartAreSignedOnce) {
     SignerOptions options;
     options.clock = &clock_;
     options.job_workers = 2;
-    SignerService service(*store_, buckets_.get(), *keys_, *ca_, options);
+    SignerService service(*store_, buckets_.get(), *keys_, *ca_, billing_, options);
     auto started = service.StartSigningJob(kOwnerCaller, JobRequest("lambda", source, "bucket"));
     ASSERT_TRUE(started.ok()) << started.status().ToString();
     ASSERT_TRUE(service.Start().ok());
     service.Drain();
-    auto job = service.DescribeSigningJob(kOwnerCaller, started->job_id);
+    auto job = service.DescribeSigningJob(kOwnerCaller, started->job.job_id);
     ASSERT_TRUE(job.ok());
     ASSERT_EQ(job->status, JobStatus::kSucceeded) << job->status_reason;
     ASSERT_TRUE(job->signed_object.has_value());
@@ -1722,7 +1726,7 @@ class ScriptedBilling final : public BillingPolicy {
   Result<BillingDecision> Authorize(std::string_view environment, std::string_view,
                                     Timestamp) override {
     if (environment == "dev") {
-      return BillingDecision{"dev", 0, true, std::string(kSigningSkippedPrefix) + "dev", {}};
+      return BillingDecision{"dev", 0, true, "signing skipped: dev", {}};
     }
     return BillingDecision{"prod", 123, false, "", {"near budget"}};
   }
@@ -1742,35 +1746,25 @@ SignPayloadRequest NotationRequest() {
   return r;
 }
 
-TEST_F(SignerServiceTest, WithoutAPolicyOnlyTheConfiguredEnvironmentIsAccepted) {
-  Put(kOwnerCaller, "notation");
-  SignPayloadRequest r = NotationRequest();
-  r.environment = "staging";
-  Result<SignPayloadResult> other = service_->SignPayload(kOwnerCaller, r);
-  EXPECT_EQ(other.status().code(), ErrorCode::kInvalidArgument);
-  EXPECT_EQ(other.status().message(),
-            "unknown environment 'staging'; this signetd is configured with: test");
-  r.environment = "test";
-  ASSERT_TRUE(service_->SignPayload(kOwnerCaller, r).ok());
-  ASSERT_EQ(Usage().size(), 1u);
-  EXPECT_EQ(Usage()[0].environment, "test");
-}
-
 TEST_F(SignerServiceTest, ThePolicyDecidesSkipPriceAndBudgetInTheUsageTransaction) {
   ScriptedBilling billing;
   service_.reset();
   SignerOptions options;
   options.clock = &clock_;
-  options.billing = &billing;
-  service_ = std::make_unique<SignerService>(*store_, buckets_.get(), *keys_, *ca_, options);
+  service_ =
+      std::make_unique<SignerService>(*store_, buckets_.get(), *keys_, *ca_, billing, options);
   ASSERT_TRUE(service_->Start().ok());
   Put(kOwnerCaller, "notation");
   SignPayloadRequest r = NotationRequest();
 
   r.environment = "dev";
+  // Skipped: a typed outcome, not an error, with nothing signed, stored or billed.
   Result<SignPayloadResult> skipped = service_->SignPayload(kOwnerCaller, r);
-  EXPECT_EQ(skipped.status().code(), ErrorCode::kInvalidArgument);
-  EXPECT_EQ(skipped.status().message().rfind(kSigningSkippedPrefix, 0), 0u);
+  ASSERT_TRUE(skipped.ok()) << skipped.status().ToString();
+  ASSERT_TRUE(skipped->skipped.has_value());
+  EXPECT_EQ(skipped->skipped->environment, "dev");
+  EXPECT_EQ(skipped->skipped->message, "signing skipped: dev");
+  EXPECT_TRUE(skipped->signature.empty() && skipped->job.job_id.empty());
   EXPECT_TRUE(Usage().empty());
 
   r.environment = "prod";
@@ -1780,18 +1774,42 @@ TEST_F(SignerServiceTest, ThePolicyDecidesSkipPriceAndBudgetInTheUsageTransactio
   ASSERT_EQ(Usage().size(), 1u);
   EXPECT_EQ(Usage()[0].environment, "prod");
   EXPECT_EQ(Usage()[0].unit_price_micros, 123);
+  // Every signing path returns its warnings and stores them as the job's statusReason.
+  EXPECT_EQ(service_->DescribeSigningJob(kOwnerCaller, signed_payload->job.job_id)->status_reason,
+            "charged 123");
+  Put(kOwnerCaller, "lambda", kLambdaPlatformId);
+  const std::string zip = SampleZip();
+  auto in = zipsig::ByteSource::FromMemory(zip);
+  std::string signed_zip;
+  auto out = zipsig::ByteSink::ToString(&signed_zip);
+  SignPackageRequest package{ProfileLookup{"lambda", std::nullopt}, "fn.zip", "prod"};
+  auto signed_package = service_->SignPackage(kOwnerCaller, package, *in, *out);
+  ASSERT_TRUE(signed_package.ok()) << signed_package.status().ToString();
+  EXPECT_EQ(signed_package->warnings, std::vector<std::string>{"charged 123"});
+  EXPECT_EQ(service_->DescribeSigningJob(kOwnerCaller, signed_package->job.job_id)->status_reason,
+            "charged 123");
+  CreateBucket(kOwner, "bucket");
+  StartSigningJobRequest start = JobRequest("lambda", PutObject("bucket", "a.zip", zip), "bucket");
+  start.environment = "prod";
+  auto started = service_->StartSigningJob(kOwnerCaller, start);
+  ASSERT_TRUE(started.ok()) << started.status().ToString();
+  EXPECT_EQ(started->warnings, std::vector<std::string>{"near budget"});  // known at the start
+  service_->Drain();
+  EXPECT_EQ(service_->DescribeSigningJob(kOwnerCaller, started->job.job_id)->status_reason,
+            "charged 123");
+  ASSERT_EQ(Usage().size(), 3u);
 
   billing.deny = true;
   Result<SignPayloadResult> denied = service_->SignPayload(kOwnerCaller, r);
   EXPECT_EQ(denied.status().code(), ErrorCode::kResourceExhausted);
-  EXPECT_EQ(Usage().size(), 1u);  // neither a job nor a usage record was written
+  EXPECT_EQ(Usage().size(), 3u);  // neither a job nor a usage record was written
   store::SigningJobFilter all;
   all.account = std::string(kOwner);
   store::PageRequest page;
   page.max_results = 25;
   auto jobs = store_->ListJobs(all, page);
   ASSERT_TRUE(jobs.ok()) << jobs.status().ToString();
-  EXPECT_EQ(jobs->items.size(), 1u);
+  EXPECT_EQ(jobs->items.size(), 3u);
   service_.reset();  // before `billing` goes out of scope
 }
 

@@ -46,6 +46,7 @@ using LambdaStoreTest = StoreTest;
 
 TEST_F(LambdaStoreTest, CodeSigningConfigRoundTripsAndUpdates) {
   CodeSigningConfigRecord c = MakeConfig("csc-0123456789abcdefg");
+  c.tags = {{"signet:environment", "prod"}, {"team", ""}};
   ASSERT_TRUE(store_->CreateCodeSigningConfig(c).ok());
   EXPECT_EQ(store_->CreateCodeSigningConfig(c).code(), ErrorCode::kAlreadyExists);
   Result<CodeSigningConfigRecord> got = store_->GetCodeSigningConfig(c.arn);
@@ -57,7 +58,15 @@ TEST_F(LambdaStoreTest, CodeSigningConfigRoundTripsAndUpdates) {
   c.description = "";
   ASSERT_TRUE(store_->UpdateCodeSigningConfig(c).ok());
   Reopen();
-  EXPECT_EQ(*store_->GetCodeSigningConfig(c.arn), c);
+  EXPECT_EQ(*store_->GetCodeSigningConfig(c.arn), c);  // tags kept by an update
+  auto listed = store_->ListCodeSigningConfigs(c.account, PageRequest{.max_results = 10});
+  ASSERT_TRUE(listed.ok() && listed->items.size() == 1);
+  EXPECT_EQ(listed->items[0].tags, c.tags);
+  // Deleting a config deletes its tags; a new config of the same id starts without them.
+  ASSERT_TRUE(store_->DeleteCodeSigningConfig(c.arn).ok());
+  c.tags.clear();
+  ASSERT_TRUE(store_->CreateCodeSigningConfig(c).ok());
+  EXPECT_TRUE(store_->GetCodeSigningConfig(c.arn)->tags.empty());
 
   CodeSigningConfigRecord missing = MakeConfig("csc-zzzzzzzzzzzzzzzzz");
   EXPECT_EQ(store_->UpdateCodeSigningConfig(missing).code(), ErrorCode::kNotFound);

@@ -447,6 +447,37 @@ TEST(SqliteSchemaTest, OpeningAVersion1DatabaseMigratesItAndKeepsItsData) {
   EXPECT_TRUE((*store)->AppendUsage(MakeUsage(job, At(5), 5000)).ok());
 }
 
+TEST(SqliteSchemaTest, Migration5TotalsTheUsageAlreadyRecorded) {
+  TempDir dir;
+  const std::filesystem::path path = dir.path() / "v4.db";
+  SigningProfileRecord p = MakeProfile(kAcct, "prof", "VERSION0001");
+  {
+    // Usage recorded by a signet that knew schema 4 (no running totals yet).
+    auto db = sqlite::Connection::Open(path.string(), std::chrono::milliseconds(1000));
+    ASSERT_TRUE(db.ok());
+    ASSERT_TRUE(sqlite::MigrateSchema(**db, 4).ok());
+    sqlite::SqliteOperations v4(**db);
+    ASSERT_TRUE(v4.PutProfile(p).ok());
+    for (int i = 1; i <= 3; ++i) {
+      ASSERT_TRUE(v4.CreateJob(MakeJob(JobId(i), p)).ok());
+      auto insert = (*db)->Prepare(
+          "INSERT INTO usage_records (time, account, principal, profile_name, profile_version, "
+          "platform_id, environment, unit_price_micros, job_id) "
+          "VALUES (?1, 'a', 'p', 'prof', 'VERSION0001', 'x', ?2, 5000, ?3)");
+      ASSERT_TRUE(insert.ok());
+      // 2024-01-31T23:59:59Z twice in prod, 2024-02-01 once.
+      insert->Bind(1, i == 3 ? int64_t{1706745600} : int64_t{1706745599})
+          .Bind(2, "prod")
+          .Bind(3, JobId(i));
+      ASSERT_TRUE(insert->Run().ok());
+    }
+  }
+  Result<std::unique_ptr<SqliteStore>> store = SqliteStore::Open(path);
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  EXPECT_EQ(*(*store)->MonthlyUsageMicros("prod", "2024-01"), 10'000);
+  EXPECT_EQ(*(*store)->MonthlyUsageMicros("prod", "2024-02"), 5'000);
+}
+
 TEST(SqliteSchemaTest, ADatabaseFromANewerSignetIsRefused) {
   TempDir dir;
   const std::filesystem::path path = dir.path() / "new.db";

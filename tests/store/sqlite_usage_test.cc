@@ -130,9 +130,13 @@ TEST_F(UsageTest, OverflowIsAnErrorNotAWrongTotal) {
   SigningJobRecord a = Create(MakeJob(JobId(2), lambda_));
   SigningJobRecord b = Create(MakeJob(JobId(3), lambda_));
   ASSERT_TRUE(store_->AppendUsage(MakeUsage(a, At(10), huge)).ok());
-  ASSERT_TRUE(store_->AppendUsage(MakeUsage(b, At(10), huge)).ok());
+  // The record that would overflow its month's running total is refused, with nothing written.
+  EXPECT_FALSE(store_->AppendUsage(MakeUsage(b, At(10), huge)).ok());
   Result<std::vector<UsageTotal>> sum = store_->SumUsage({.from = At(0), .to = At(100)});
-  EXPECT_FALSE(sum.ok());
+  ASSERT_TRUE(sum.ok()) << sum.status().ToString();
+  EXPECT_EQ((*sum)[0].signatures, 2);
+  EXPECT_EQ((*sum)[0].total_micros, kLambdaPrice + huge);
+  EXPECT_EQ(*store_->MonthlyUsageMicros("prod", "1970-01"), kLambdaPrice + huge);
 }
 
 TEST_F(UsageTest, ListUsagePaginatesInAppendOrder) {
@@ -157,6 +161,28 @@ TEST_F(UsageTest, ListUsagePaginatesInAppendOrder) {
             ErrorCode::kInvalidArgument);
   EXPECT_EQ(store_->ListUsage({.from = At(0), .to = At(1)}, {.token = "AAAA"}).status().code(),
             ErrorCode::kInvalidArgument);
+}
+
+TEST_F(UsageTest, MonthlyTotalsAreRunningSumsThatSurviveAReopen) {
+  Sign(1, lambda_, kJanLast, "prod");
+  Sign(2, image_, kJanLast - 5, "prod");
+  Sign(3, lambda_, kFebFirst, "prod");  // the next UTC month
+  Sign(4, lambda_, kJanLast, "dev");
+  // A second record for a job is refused and counts nowhere.
+  EXPECT_EQ(store_->AppendUsage(MakeUsage(*store_->GetJob(JobId(1)), At(kJanLast), kImagePrice))
+                .code(),
+            ErrorCode::kAlreadyExists);
+  for (int pass = 0; pass < 2; ++pass) {
+    EXPECT_EQ(*store_->MonthlyUsageMicros("prod", "2024-01"), kLambdaPrice + kImagePrice);
+    EXPECT_EQ(*store_->MonthlyUsageMicros("prod", "2024-02"), kLambdaPrice);
+    EXPECT_EQ(*store_->MonthlyUsageMicros("dev", "2024-01"), kLambdaPrice);
+    EXPECT_EQ(*store_->MonthlyUsageMicros("qa", "2024-01"), 0);
+    // The same as summing the records.
+    UsageQuery jan{.from = At(kFebFirst - 31 * 86400), .to = At(kFebFirst)};
+    jan.environment = "prod";
+    EXPECT_EQ((*store_->SumUsage(jan))[0].total_micros, kLambdaPrice + kImagePrice);
+    Reopen();
+  }
 }
 
 }  // namespace
