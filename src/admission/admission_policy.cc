@@ -51,7 +51,10 @@ Result<int64_t> Integer(const Json& object, const char* member, int64_t min, int
 // Pattern characters: the reference grammar's (lower-case names, registry host and port) plus
 // the wildcards.
 bool IsValidPattern(std::string_view pattern) {
-  if (pattern.empty() || pattern.size() > 512 || pattern.find('/') == std::string_view::npos) {
+  // Without a '/' (or a "**" crossing it) a pattern could never match "registry/repository".
+  if (pattern.empty() || pattern.size() > 512 ||
+      (pattern.find('/') == std::string_view::npos &&
+       pattern.find("**") == std::string_view::npos)) {
     return false;
   }
   for (char c : pattern) {
