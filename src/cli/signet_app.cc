@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
+#include "cli/admission_cert.h"
 #include "cli/cost_command.h"
 #include "cli/progress_bar.h"
 #include "cli/sign_zip.h"
@@ -81,6 +82,8 @@ int RunSignet(int argc, char** argv) {
 
   CostOptions cost;
   CLI::App* cost_command = AddCostCommand(app, cost);
+  AdmissionCertOptions admission_cert;
+  CLI::App* admission_cert_command = AddAdmissionCertCommand(app, admission_cert);
 
   try {
     app.parse(argc, argv);
@@ -98,6 +101,9 @@ int RunSignet(int argc, char** argv) {
     return RunVerifyZip(zip, std::cout, std::cerr);
   }
   if (cost_command->parsed()) return RunCost(cost, std::cout, std::cerr);
+  if (admission_cert_command->parsed()) {
+    return RunAdmissionCert(admission_cert, std::cout, std::cerr);
+  }
   return kExitUsage;
 }
 

@@ -25,6 +25,7 @@ using BasicConstraintsPtr =
 using AuthorityKeyIdPtr = std::unique_ptr<AUTHORITY_KEYID, OpenSslDeleter<AUTHORITY_KEYID_free>>;
 using ExtendedKeyUsagePtr =
     std::unique_ptr<EXTENDED_KEY_USAGE, OpenSslDeleter<EXTENDED_KEY_USAGE_free>>;
+using GeneralNamesPtr = std::unique_ptr<GENERAL_NAMES, OpenSslDeleter<GENERAL_NAMES_free>>;
 using RsaPssParamsPtr = std::unique_ptr<RSA_PSS_PARAMS, OpenSslDeleter<RSA_PSS_PARAMS_free>>;
 
 // keyUsage bit numbers (RFC 5280 §4.2.1.3).
@@ -34,7 +35,9 @@ constexpr int kKuCrlSign = 6;
 
 constexpr size_t kSerialBytes = 16;
 
-bool IsCaRole(CertificateRole role) { return role != CertificateRole::kCodeSigning; }
+bool IsCaRole(CertificateRole role) {
+  return role == CertificateRole::kRootCa || role == CertificateRole::kIssuingCa;
+}
 
 Status CheckTemplate(const CertificateTemplate& t) {
   if (t.subject.common_name.empty()) {
@@ -49,6 +52,15 @@ Status CheckTemplate(const CertificateTemplate& t) {
     return InvalidArgumentError("certificate validity is empty: not_before " +
                                 FormatRfc3339(t.not_before) + " is not before not_after " +
                                 FormatRfc3339(t.not_after));
+  }
+  if ((t.role == CertificateRole::kTlsServer) != !t.dns_names.empty()) {
+    return InvalidArgumentError("DNS names are required for, and only for, TLS server certificates");
+  }
+  for (const std::string& name : t.dns_names) {
+    if (name.empty() || name.size() > 253 ||
+        name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-.*") != std::string::npos) {
+      return InvalidArgumentError("\"" + name + "\" is not a lower-case DNS name");
+    }
   }
   if (t.path_length.has_value()) {
     if (!IsCaRole(t.role)) {
@@ -179,11 +191,32 @@ Status AddExtensions(X509* x, const CertificateTemplate& t, std::string_view aut
   SIGNET_RETURN_IF_ERROR(AddExtension(x, NID_key_usage, ku.get(), true));
   if (!IsCaRole(t.role)) {
     ExtendedKeyUsagePtr eku(sk_ASN1_OBJECT_new_null());
-    ASN1_OBJECT* code_signing = OBJ_nid2obj(NID_code_sign);
-    if (!eku || sk_ASN1_OBJECT_push(eku.get(), code_signing) <= 0) {
+    ASN1_OBJECT* purpose =
+        OBJ_nid2obj(t.role == CertificateRole::kTlsServer ? NID_server_auth : NID_code_sign);
+    if (!eku || sk_ASN1_OBJECT_push(eku.get(), purpose) <= 0) {
       return OpenSslError(ErrorCode::kInternal, "building extendedKeyUsage");
     }
     SIGNET_RETURN_IF_ERROR(AddExtension(x, NID_ext_key_usage, eku.get(), false));
+  }
+  if (!t.dns_names.empty()) {
+    GeneralNamesPtr names(sk_GENERAL_NAME_new_null());
+    if (!names) return OpenSslError(ErrorCode::kInternal, "sk_GENERAL_NAME_new_null");
+    for (const std::string& dns : t.dns_names) {
+      GENERAL_NAME* name = GENERAL_NAME_new();
+      ASN1_IA5STRING* value = ASN1_IA5STRING_new();
+      if (name == nullptr || value == nullptr ||
+          ASN1_STRING_set(value, dns.data(), static_cast<int>(dns.size())) != 1) {
+        GENERAL_NAME_free(name);
+        ASN1_IA5STRING_free(value);
+        return OpenSslError(ErrorCode::kInternal, "building subjectAltName");
+      }
+      GENERAL_NAME_set0_value(name, GEN_DNS, value);
+      if (sk_GENERAL_NAME_push(names.get(), name) <= 0) {
+        GENERAL_NAME_free(name);
+        return OpenSslError(ErrorCode::kInternal, "building subjectAltName");
+      }
+    }
+    SIGNET_RETURN_IF_ERROR(AddExtension(x, NID_subject_alt_name, names.get(), false));
   }
   SIGNET_ASSIGN_OR_RETURN(std::string ski, KeyIdentifier(x));
   SIGNET_ASSIGN_OR_RETURN(Asn1OctetStringPtr ski_value, OctetString(ski));

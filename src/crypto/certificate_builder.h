@@ -6,12 +6,15 @@
 //                    keyCertSign (+ cRLSign), subjectKeyIdentifier, authorityKeyIdentifier;
 //   leaf:            basicConstraints critical cA=FALSE, keyUsage critical digitalSignature only,
 //                    extendedKeyUsage codeSigning, SKI/AKI.
+// A TLS server certificate (the admission webhook's) is a leaf with extendedKeyUsage serverAuth
+// and subjectAltName dNSName entries instead.
 // The issuer signs through the Signer interface, so a CA key may live in any KeyStore (file or
 // PKCS#11) and never leaves it. Serial numbers are 16 random bytes (positive).
 #pragma once
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/time.h"
 #include "crypto/certificate.h"
@@ -28,7 +31,7 @@ struct DistinguishedName {
   std::string country;  // two letters, or empty
 };
 
-enum class CertificateRole { kRootCa, kIssuingCa, kCodeSigning };
+enum class CertificateRole { kRootCa, kIssuingCa, kCodeSigning, kTlsServer };
 
 struct CertificateTemplate {
   CertificateRole role = CertificateRole::kCodeSigning;
@@ -37,6 +40,8 @@ struct CertificateTemplate {
   Timestamp not_after;
   // CA roles only: basicConstraints pathLen (root default 1, issuing CA default 0).
   std::optional<int> path_length;
+  // kTlsServer only, and required there: the subjectAltName DNS names.
+  std::vector<std::string> dns_names;
 };
 
 // Self-signed root: `key` is both the subject key and the signer.
