@@ -18,6 +18,8 @@ if [[ "${1:-}" == "--test" ]]; then
   packages+=(docker-registry skopeo umoci apache2-utils curl)
   # prometheus: its promtool checks the /metrics scrape (tests/integration/metering_test.py).
   packages+=(prometheus)
+  # python3-yaml: the Kubernetes manifests test parses deploy/kubernetes/.
+  packages+=(python3-yaml)
   # npm (with Node.js) for the AWS SDK for JavaScript tests; a Node.js installed another way
   # (e.g. NodeSource, which bundles npm) is used as it is.
   if ! command -v npm >/dev/null 2>&1; then packages+=(npm); fi
