@@ -86,8 +86,12 @@ VerificationCache::Ticket VerificationCache::Begin(const oci::Reference& image,
       resolved = nullptr;
     }
     CountLookup("tag", resolved != nullptr);
-    // With a fresh resolution the digest is what gets verified: the tag is not re-resolved.
-    if (resolved != nullptr) job.image.digest = resolved->digest;
+    // With a fresh resolution the digest is what gets verified: the tag is not re-resolved, and
+    // the resolution keeps its own expiry (a verification must not extend it).
+    if (resolved != nullptr) {
+      job.image.digest = resolved->digest;
+      job.tag_key.clear();
+    }
   }
   if (!job.image.digest.empty()) {
     const std::string key = job.result_key_prefix + job.image.digest;

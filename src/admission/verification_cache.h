@@ -93,7 +93,7 @@ class VerificationCache {
   struct Job {
     std::string flight_key;
     std::string result_key_prefix;  // "<revision> registry/repository@"
-    std::string tag_key;            // "registry/repository:tag", or empty for a digest
+    std::string tag_key;            // "registry/repository:tag" to resolve, else empty
     oci::Reference image;
     std::shared_ptr<const notary::TrustPolicy> trust_policy;
     std::shared_ptr<const notary::TrustStore> trust_store;

@@ -64,9 +64,10 @@ Result<std::string> Issue(const AdmissionCertOptions& o) {
   server.subject.organization = "signet";
   server.not_before = ca.not_before;
   server.not_after = ca.not_after;
-  server.dns_names = {service_dns, service_dns + ".cluster.local"};
-  SIGNET_ASSIGN_OR_RETURN(crypto::Certificate server_cert,
-                          crypto::IssueCertificate(server, server_key.public_key(), ca_cert, ca_key));
+  SIGNET_ASSIGN_OR_RETURN(
+      crypto::Certificate server_cert,
+      crypto::IssueTlsServerCertificate(server, {service_dns, service_dns + ".cluster.local"},
+                                        server_key.public_key(), ca_cert, ca_key));
 
   std::error_code ec;
   std::filesystem::create_directories(o.out, ec);

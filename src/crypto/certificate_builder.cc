@@ -53,15 +53,6 @@ Status CheckTemplate(const CertificateTemplate& t) {
                                 FormatRfc3339(t.not_before) + " is not before not_after " +
                                 FormatRfc3339(t.not_after));
   }
-  if ((t.role == CertificateRole::kTlsServer) != !t.dns_names.empty()) {
-    return InvalidArgumentError("DNS names are required for, and only for, TLS server certificates");
-  }
-  for (const std::string& name : t.dns_names) {
-    if (name.empty() || name.size() > 253 ||
-        name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-.*") != std::string::npos) {
-      return InvalidArgumentError("\"" + name + "\" is not a lower-case DNS name");
-    }
-  }
   if (t.path_length.has_value()) {
     if (!IsCaRole(t.role)) {
       return InvalidArgumentError("path_length applies to CA certificates only");
@@ -170,7 +161,8 @@ Status AddExtension(X509* x, int nid, void* value, bool critical) {
   return Status::Ok();
 }
 
-Status AddExtensions(X509* x, const CertificateTemplate& t, std::string_view authority_key_id) {
+Status AddExtensions(X509* x, const CertificateTemplate& t, std::string_view authority_key_id,
+                     const std::vector<std::string>& dns_names) {
   BasicConstraintsPtr bc(BASIC_CONSTRAINTS_new());
   if (!bc) return OpenSslError(ErrorCode::kInternal, "BASIC_CONSTRAINTS_new");
   Asn1BitStringPtr ku(ASN1_BIT_STRING_new());
@@ -198,10 +190,10 @@ Status AddExtensions(X509* x, const CertificateTemplate& t, std::string_view aut
     }
     SIGNET_RETURN_IF_ERROR(AddExtension(x, NID_ext_key_usage, eku.get(), false));
   }
-  if (!t.dns_names.empty()) {
+  if (!dns_names.empty()) {
     GeneralNamesPtr names(sk_GENERAL_NAME_new_null());
     if (!names) return OpenSslError(ErrorCode::kInternal, "sk_GENERAL_NAME_new_null");
-    for (const std::string& dns : t.dns_names) {
+    for (const std::string& dns : dns_names) {
       GENERAL_NAME* name = GENERAL_NAME_new();
       ASN1_IA5STRING* value = ASN1_IA5STRING_new();
       if (name == nullptr || value == nullptr ||
@@ -288,7 +280,8 @@ Status SignCertificate(X509* x, const Signer& signer) {
 
 Result<Certificate> Build(const CertificateTemplate& t, const PublicKey& subject_key,
                           const X509_NAME* issuer_name, std::string_view authority_key_id,
-                          const Signer& signer, const PublicKey& issuer_public_key) {
+                          const Signer& signer, const PublicKey& issuer_public_key,
+                          const std::vector<std::string>& dns_names) {
   X509Ptr x(X509_new());
   if (!x || X509_set_version(x.get(), X509_VERSION_3) != 1) {
     return OpenSslError(ErrorCode::kInternal, "X509_new");
@@ -300,7 +293,7 @@ Result<Certificate> Build(const CertificateTemplate& t, const PublicKey& subject
       X509_set_pubkey(x.get(), subject_key.raw()) != 1) {
     return OpenSslError(ErrorCode::kInternal, "setting names and public key");
   }
-  SIGNET_RETURN_IF_ERROR(AddExtensions(x.get(), t, authority_key_id));
+  SIGNET_RETURN_IF_ERROR(AddExtensions(x.get(), t, authority_key_id, dns_names));
   SIGNET_RETURN_IF_ERROR(SignCertificate(x.get(), signer));
 
   const std::string der = EncodeDer(x.get(), i2d_X509);
@@ -325,11 +318,14 @@ Result<Certificate> IssueRootCertificate(const CertificateTemplate& tmpl, const 
     return InvalidArgumentError("a self-signed root needs the kRootCa role");
   }
   SIGNET_RETURN_IF_ERROR(CheckTemplate(tmpl));
-  return Build(tmpl, key.public_key(), nullptr, {}, key, key.public_key());
+  return Build(tmpl, key.public_key(), nullptr, {}, key, key.public_key(), {});
 }
 
-Result<Certificate> IssueCertificate(const CertificateTemplate& tmpl, const PublicKey& subject_key,
-                                     const Certificate& issuer, const Signer& issuer_key) {
+namespace {
+
+Result<Certificate> IssueUnder(const CertificateTemplate& tmpl, const PublicKey& subject_key,
+                               const Certificate& issuer, const Signer& issuer_key,
+                               const std::vector<std::string>& dns_names) {
   if (tmpl.role == CertificateRole::kRootCa) {
     return InvalidArgumentError("a root CA certificate is self-signed: use IssueRootCertificate");
   }
@@ -370,7 +366,35 @@ Result<Certificate> IssueCertificate(const CertificateTemplate& tmpl, const Publ
     SIGNET_ASSIGN_OR_RETURN(authority_key_id, KeyIdentifier(issuer.raw()));
   }
   return Build(tmpl, subject_key, X509_get_subject_name(issuer.raw()), authority_key_id, issuer_key,
-               issuer_public);
+               issuer_public, dns_names);
+}
+
+}  // namespace
+
+Result<Certificate> IssueCertificate(const CertificateTemplate& tmpl, const PublicKey& subject_key,
+                                     const Certificate& issuer, const Signer& issuer_key) {
+  if (tmpl.role == CertificateRole::kTlsServer) {
+    return InvalidArgumentError("a TLS server certificate names its hosts: use "
+                                "IssueTlsServerCertificate");
+  }
+  return IssueUnder(tmpl, subject_key, issuer, issuer_key, {});
+}
+
+Result<Certificate> IssueTlsServerCertificate(const CertificateTemplate& tmpl,
+                                              const std::vector<std::string>& dns_names,
+                                              const PublicKey& subject_key,
+                                              const Certificate& issuer, const Signer& issuer_key) {
+  if (tmpl.role != CertificateRole::kTlsServer) {
+    return InvalidArgumentError("a TLS server certificate needs the kTlsServer role");
+  }
+  if (dns_names.empty()) return InvalidArgumentError("a TLS server certificate needs a DNS name");
+  for (const std::string& name : dns_names) {
+    if (name.empty() || name.size() > 253 ||
+        name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-.*") != std::string::npos) {
+      return InvalidArgumentError("\"" + name + "\" is not a lower-case DNS name");
+    }
+  }
+  return IssueUnder(tmpl, subject_key, issuer, issuer_key, dns_names);
 }
 
 }  // namespace signet::crypto

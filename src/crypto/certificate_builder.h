@@ -40,8 +40,6 @@ struct CertificateTemplate {
   Timestamp not_after;
   // CA roles only: basicConstraints pathLen (root default 1, issuing CA default 0).
   std::optional<int> path_length;
-  // kTlsServer only, and required there: the subjectAltName DNS names.
-  std::vector<std::string> dns_names;
 };
 
 // Self-signed root: `key` is both the subject key and the signer.
@@ -52,5 +50,12 @@ Result<Certificate> IssueRootCertificate(const CertificateTemplate& tmpl, const 
 // role is kRootCa.
 Result<Certificate> IssueCertificate(const CertificateTemplate& tmpl, const PublicKey& subject_key,
                                      const Certificate& issuer, const Signer& issuer_key);
+
+// A TLS server certificate (role kTlsServer) for `dns_names` (at least one, lower-case), as
+// subjectAltName dNSName entries; otherwise as IssueCertificate.
+Result<Certificate> IssueTlsServerCertificate(const CertificateTemplate& tmpl,
+                                              const std::vector<std::string>& dns_names,
+                                              const PublicKey& subject_key,
+                                              const Certificate& issuer, const Signer& issuer_key);
 
 }  // namespace signet::crypto
