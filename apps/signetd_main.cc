@@ -34,6 +34,11 @@ int main(int argc, char** argv) {
   app.add_option("--metering-config", config.metering_config,
                  "JSON file of prices, environments and budgets (README: Cost and environments)")
       ->check(CLI::ExistingFile);
+  app.add_option("--admission-policy", config.admission_policy,
+                 "JSON admission policy: serve the Kubernetes admission webhook on "
+                 "/admission/validate and /admission/mutate (HTTPS only; README: Kubernetes "
+                 "admission)")
+      ->check(CLI::ExistingFile);
   app.add_option("--threads", config.http.worker_threads, "HTTP worker threads")
       ->capture_default_str();
   int skew_minutes = 5;

@@ -18,7 +18,8 @@ if [[ "${1:-}" == "--test" ]]; then
   packages+=(docker-registry skopeo umoci apache2-utils curl)
   # prometheus: its promtool checks the /metrics scrape (tests/integration/metering_test.py).
   packages+=(prometheus)
-  # python3-yaml: tests/integration/pipelines_test.py parses the deploy/pipelines/ examples.
+  # python3-yaml: tests/integration/pipelines_test.py and kubernetes_manifests_test.py parse
+  # deploy/pipelines/ and deploy/kubernetes/.
   packages+=(python3-yaml)
   # npm (with Node.js) for the AWS SDK for JavaScript tests; a Node.js installed another way
   # (e.g. NodeSource, which bundles npm) is used as it is.

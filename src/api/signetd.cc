@@ -9,6 +9,8 @@
 #include <algorithm>
 #include <system_error>
 
+#include "admission/admission_policy.h"
+#include "api/admission_api.h"
 #include "api/aws_error.h"
 #include "api/lambda_api.h"
 #include "api/cost_api.h"
@@ -179,6 +181,18 @@ std::string S3OperationLabel(const HttpRequestView& request) {
   return (object ? "Object" : "Bucket") + std::string(method);
 }
 
+// The ImageChecker until image signature verification (imagesig) is wired in: every image a
+// rule covers is inconclusive, so Enforce rules deny (fail closed) and the message says why.
+class UnavailableImageChecker final : public admission::ImageChecker {
+ public:
+  admission::ImageCheckResult Check(const oci::Reference&, const notary::TrustPolicy&,
+                                    const notary::TrustStore&,
+                                    std::chrono::steady_clock::time_point) const override {
+    return {admission::ImageCheckResult::Verdict::kInconclusive, "", "",
+            "image signature verification is not available in this signetd build"};
+  }
+};
+
 }  // namespace
 
 // The data directory's lock, released last (Parts' first member).
@@ -207,6 +221,8 @@ struct Signetd::Parts {
   std::unique_ptr<deploy::LambdaService> lambda;
   std::unique_ptr<LambdaApi> lambda_api;
   AccessKeyTable access_keys;
+  std::unique_ptr<admission::ImageChecker> image_checker;
+  std::unique_ptr<admission::AdmissionWebhook> admission;
   std::unique_ptr<HttpServer> http;
 };
 
@@ -272,6 +288,23 @@ Result<std::unique_ptr<Signetd>> Signetd::Open(const SignetdConfig& config) {
   parts->lambda = std::make_unique<deploy::LambdaService>(
       *parts->store, parts->buckets.get(), *parts->package_verifier, std::move(lambda_options));
   parts->lambda_api = std::make_unique<LambdaApi>(*parts->lambda);
+  if (!config.admission_policy.empty()) {
+    if (config.http.tls_certificate_file.empty()) {
+      return FailedPreconditionError(
+          "the admission webhook is served over HTTPS only: --admission-policy needs --tls-cert "
+          "and --tls-key");
+    }
+    SIGNET_ASSIGN_OR_RETURN(
+        admission::AdmissionPolicy policy,
+        admission::AdmissionPolicy::Load(config.admission_policy,
+                                         &parts->meter->config().environments));
+    spdlog::info("admission policy {} revision {}: {} rules", config.admission_policy.string(),
+                 policy.revision(), policy.rules().size());
+    parts->image_checker = std::make_unique<UnavailableImageChecker>();
+    parts->admission = std::make_unique<admission::AdmissionWebhook>(
+        std::make_shared<const admission::AdmissionPolicy>(std::move(policy)),
+        *parts->image_checker, *config.clock);
+  }
 
   std::unique_ptr<Signetd> daemon(new Signetd(config, std::move(parts), first_start));
   Signetd* self = daemon.get();
@@ -282,6 +315,8 @@ Result<std::unique_ptr<Signetd>> Signetd::Open(const SignetdConfig& config) {
 }
 
 int Signetd::port() const { return parts_->http->port(); }
+
+admission::AdmissionWebhook* Signetd::admission() const { return parts_->admission.get(); }
 
 Status Signetd::Serve() { return parts_->http->Serve(); }
 
@@ -304,6 +339,9 @@ ApiResponse Signetd::Handle(const HttpRequestView& request) {
     response.content_type = std::string(metrics::kExpositionContentType);
     response.body = metrics::DefaultMetrics().Render();
     response.operation = "Metrics";
+  } else if (IsAdmissionRequest(request)) {
+    service = "admission";
+    response = HandleAdmission(request, parts_->admission.get(), parts_->http->tls());
   } else {
     const SigV4Result auth = VerifySigV4(
         request,
@@ -334,6 +372,12 @@ ApiResponse Signetd::Handle(const HttpRequestView& request) {
         response = HandleCostReport(api, *parts_->store, *config_.clock);
       } else if (api.service == "signer") {
         response = parts_->signer_api->Handle(api);
+        // A revocation reaches the admission webhook's cached decisions at once.
+        if (parts_->admission && response.status / 100 == 2 &&
+            (response.operation == "RevokeSignature" ||
+             response.operation == "RevokeSigningProfile")) {
+          parts_->admission->cache().InvalidateAll();
+        }
       } else if (api.service == "s3") {
         response = parts_->s3_api->Handle(api);
         response.operation = S3OperationLabel(request);
@@ -357,7 +401,8 @@ ApiResponse Signetd::Handle(const HttpRequestView& request) {
   // The credential scope's service is the caller's text: only known names become labels.
   const std::string metric_service =
       service == "-" ? "none"
-      : (service == "signer" || service == "s3" || service == "lambda") ? service
+      : (service == "signer" || service == "s3" || service == "lambda" || service == "admission")
+          ? service
                                                                         : "other";
   metrics::HttpRequests().Add({metric_service, operation, std::to_string(response.status)});
   metrics::HttpRequestDuration().Observe({metric_service, operation},

@@ -14,6 +14,8 @@
 // Every request but GET /healthz and GET /metrics (Prometheus text format, like /healthz
 // unauthenticated: bind signetd to a trusted network) is SigV4-verified and routed by its
 // credential scope's service: "signer" (control plane, /revocations, /usage/cost), "s3" or "lambda".
+// POST /admission/validate and /admission/mutate (api/admission_api.h) are the exception: the
+// Kubernetes API server calls them unsigned, over HTTPS only.
 // Thread-safe.
 #pragma once
 
@@ -22,6 +24,7 @@
 #include <memory>
 #include <string>
 
+#include "admission/admission_webhook.h"
 #include "api/credentials.h"
 #include "api/http_message.h"
 #include "api/http_server.h"
@@ -44,6 +47,9 @@ struct SignetdConfig {
   // configuration's default_environment, or "default" without a configuration. With a
   // configuration it must be one of its environments.
   std::string environment;
+  // The Kubernetes admission webhook's policy (admission/admission_policy.h); empty: the
+  // /admission/ routes answer 404. Needs HTTPS (http.tls_certificate_file and tls_key_file).
+  std::filesystem::path admission_policy;
   const Clock* clock = &SystemClock();
 };
 
@@ -63,6 +69,10 @@ class Signetd {
   // Serves until Stop(); then finishes in-flight requests and running signing jobs.
   Status Serve();
   void Stop();
+
+  // The admission webhook, or null without an admission policy. Its cache() is invalidated by
+  // every revocation through this signetd.
+  admission::AdmissionWebhook* admission() const;
 
   // One request, as the HTTP server hands it over (exposed for tests).
   ApiResponse Handle(const HttpRequestView& request);

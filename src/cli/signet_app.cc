@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
+#include "cli/admission_cert.h"
 #include "cli/cost_command.h"
 #include "cli/list_image.h"
 #include "cli/progress_bar.h"
@@ -166,6 +167,8 @@ int RunSignet(int argc, char** argv) {
 
   CostOptions cost;
   CLI::App* cost_command = AddCostCommand(app, cost);
+  AdmissionCertOptions admission_cert;
+  CLI::App* admission_cert_command = AddAdmissionCertCommand(app, admission_cert);
 
   try {
     app.parse(argc, argv);
@@ -198,6 +201,9 @@ int RunSignet(int argc, char** argv) {
     return RunTrustExport(trust_export, ProcessEnvironment(), std::cout, std::cerr);
   }
   if (cost_command->parsed()) return RunCost(cost, std::cout, std::cerr);
+  if (admission_cert_command->parsed()) {
+    return RunAdmissionCert(admission_cert, std::cout, std::cerr);
+  }
   return kExitUsage;
 }
 

@@ -79,6 +79,22 @@ CounterFamily& AdmissionDecisions() {
   return f;
 }
 
+CounterFamily& AdmissionCacheLookups() {
+  static CounterFamily& f = DefaultMetrics().Counter(
+      "signet_admission_cache_lookups_total",
+      "Admission verification cache lookups (cache = result | tag) by result (hit | miss).",
+      {"cache", "result"});
+  return f;
+}
+
+HistogramFamily& AdmissionVerificationDuration() {
+  static HistogramFamily& f = DefaultMetrics().Histogram(
+      "signet_admission_verification_duration_seconds",
+      "Image verifications run for the admission webhook (cache misses), by verdict.", {"verdict"},
+      LatencyBuckets());
+  return f;
+}
+
 void RegisterSignetMetrics() {
   (void)SignaturesTotal();
   (void)SigningCostMicrodollars();
@@ -89,6 +105,8 @@ void RegisterSignetMetrics() {
   (void)HttpRequestDuration();
   (void)SignatureValidationErrors();
   (void)AdmissionDecisions();
+  (void)AdmissionCacheLookups();
+  (void)AdmissionVerificationDuration();
 }
 
 }  // namespace signet::metrics

@@ -25,9 +25,13 @@ HistogramFamily& HttpRequestDuration();
 // signet_signature_validation_errors_total{function,check}: deploy-time check warnings
 // (DESIGN.md §6; check = integrity | expiry | mismatch | revocation).
 CounterFamily& SignatureValidationErrors();
-// signet_admission_decisions_total{decision,mode}: decision = allow | deny | warn,
-// mode = enforce | warn | off.
+// signet_admission_decisions_total{decision,mode}: one per image reviewed; decision = allow |
+// deny | warn, mode = enforce | warn | audit (the matching rule's) or unmatched.
 CounterFamily& AdmissionDecisions();
+// signet_admission_cache_lookups_total{cache,result}: cache = result | tag, result = hit | miss.
+CounterFamily& AdmissionCacheLookups();
+// signet_admission_verification_duration_seconds{verdict}: verified | failed | inconclusive.
+HistogramFamily& AdmissionVerificationDuration();
 
 // Registers every family above (signetd calls it at start, so a scrape lists them all).
 void RegisterSignetMetrics();

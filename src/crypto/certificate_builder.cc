@@ -25,6 +25,7 @@ using BasicConstraintsPtr =
 using AuthorityKeyIdPtr = std::unique_ptr<AUTHORITY_KEYID, OpenSslDeleter<AUTHORITY_KEYID_free>>;
 using ExtendedKeyUsagePtr =
     std::unique_ptr<EXTENDED_KEY_USAGE, OpenSslDeleter<EXTENDED_KEY_USAGE_free>>;
+using GeneralNamesPtr = std::unique_ptr<GENERAL_NAMES, OpenSslDeleter<GENERAL_NAMES_free>>;
 using RsaPssParamsPtr = std::unique_ptr<RSA_PSS_PARAMS, OpenSslDeleter<RSA_PSS_PARAMS_free>>;
 
 // keyUsage bit numbers (RFC 5280 §4.2.1.3).
@@ -34,7 +35,9 @@ constexpr int kKuCrlSign = 6;
 
 constexpr size_t kSerialBytes = 16;
 
-bool IsCaRole(CertificateRole role) { return role != CertificateRole::kCodeSigning; }
+bool IsCaRole(CertificateRole role) {
+  return role == CertificateRole::kRootCa || role == CertificateRole::kIssuingCa;
+}
 
 Status CheckTemplate(const CertificateTemplate& t) {
   if (t.subject.common_name.empty()) {
@@ -158,7 +161,8 @@ Status AddExtension(X509* x, int nid, void* value, bool critical) {
   return Status::Ok();
 }
 
-Status AddExtensions(X509* x, const CertificateTemplate& t, std::string_view authority_key_id) {
+Status AddExtensions(X509* x, const CertificateTemplate& t, std::string_view authority_key_id,
+                     const std::vector<std::string>& dns_names) {
   BasicConstraintsPtr bc(BASIC_CONSTRAINTS_new());
   if (!bc) return OpenSslError(ErrorCode::kInternal, "BASIC_CONSTRAINTS_new");
   Asn1BitStringPtr ku(ASN1_BIT_STRING_new());
@@ -179,11 +183,32 @@ Status AddExtensions(X509* x, const CertificateTemplate& t, std::string_view aut
   SIGNET_RETURN_IF_ERROR(AddExtension(x, NID_key_usage, ku.get(), true));
   if (!IsCaRole(t.role)) {
     ExtendedKeyUsagePtr eku(sk_ASN1_OBJECT_new_null());
-    ASN1_OBJECT* code_signing = OBJ_nid2obj(NID_code_sign);
-    if (!eku || sk_ASN1_OBJECT_push(eku.get(), code_signing) <= 0) {
+    ASN1_OBJECT* purpose =
+        OBJ_nid2obj(t.role == CertificateRole::kTlsServer ? NID_server_auth : NID_code_sign);
+    if (!eku || sk_ASN1_OBJECT_push(eku.get(), purpose) <= 0) {
       return OpenSslError(ErrorCode::kInternal, "building extendedKeyUsage");
     }
     SIGNET_RETURN_IF_ERROR(AddExtension(x, NID_ext_key_usage, eku.get(), false));
+  }
+  if (!dns_names.empty()) {
+    GeneralNamesPtr names(sk_GENERAL_NAME_new_null());
+    if (!names) return OpenSslError(ErrorCode::kInternal, "sk_GENERAL_NAME_new_null");
+    for (const std::string& dns : dns_names) {
+      GENERAL_NAME* name = GENERAL_NAME_new();
+      ASN1_IA5STRING* value = ASN1_IA5STRING_new();
+      if (name == nullptr || value == nullptr ||
+          ASN1_STRING_set(value, dns.data(), static_cast<int>(dns.size())) != 1) {
+        GENERAL_NAME_free(name);
+        ASN1_IA5STRING_free(value);
+        return OpenSslError(ErrorCode::kInternal, "building subjectAltName");
+      }
+      GENERAL_NAME_set0_value(name, GEN_DNS, value);
+      if (sk_GENERAL_NAME_push(names.get(), name) <= 0) {
+        GENERAL_NAME_free(name);
+        return OpenSslError(ErrorCode::kInternal, "building subjectAltName");
+      }
+    }
+    SIGNET_RETURN_IF_ERROR(AddExtension(x, NID_subject_alt_name, names.get(), false));
   }
   SIGNET_ASSIGN_OR_RETURN(std::string ski, KeyIdentifier(x));
   SIGNET_ASSIGN_OR_RETURN(Asn1OctetStringPtr ski_value, OctetString(ski));
@@ -255,7 +280,8 @@ Status SignCertificate(X509* x, const Signer& signer) {
 
 Result<Certificate> Build(const CertificateTemplate& t, const PublicKey& subject_key,
                           const X509_NAME* issuer_name, std::string_view authority_key_id,
-                          const Signer& signer, const PublicKey& issuer_public_key) {
+                          const Signer& signer, const PublicKey& issuer_public_key,
+                          const std::vector<std::string>& dns_names) {
   X509Ptr x(X509_new());
   if (!x || X509_set_version(x.get(), X509_VERSION_3) != 1) {
     return OpenSslError(ErrorCode::kInternal, "X509_new");
@@ -267,7 +293,7 @@ Result<Certificate> Build(const CertificateTemplate& t, const PublicKey& subject
       X509_set_pubkey(x.get(), subject_key.raw()) != 1) {
     return OpenSslError(ErrorCode::kInternal, "setting names and public key");
   }
-  SIGNET_RETURN_IF_ERROR(AddExtensions(x.get(), t, authority_key_id));
+  SIGNET_RETURN_IF_ERROR(AddExtensions(x.get(), t, authority_key_id, dns_names));
   SIGNET_RETURN_IF_ERROR(SignCertificate(x.get(), signer));
 
   const std::string der = EncodeDer(x.get(), i2d_X509);
@@ -292,11 +318,14 @@ Result<Certificate> IssueRootCertificate(const CertificateTemplate& tmpl, const 
     return InvalidArgumentError("a self-signed root needs the kRootCa role");
   }
   SIGNET_RETURN_IF_ERROR(CheckTemplate(tmpl));
-  return Build(tmpl, key.public_key(), nullptr, {}, key, key.public_key());
+  return Build(tmpl, key.public_key(), nullptr, {}, key, key.public_key(), {});
 }
 
-Result<Certificate> IssueCertificate(const CertificateTemplate& tmpl, const PublicKey& subject_key,
-                                     const Certificate& issuer, const Signer& issuer_key) {
+namespace {
+
+Result<Certificate> IssueUnder(const CertificateTemplate& tmpl, const PublicKey& subject_key,
+                               const Certificate& issuer, const Signer& issuer_key,
+                               const std::vector<std::string>& dns_names) {
   if (tmpl.role == CertificateRole::kRootCa) {
     return InvalidArgumentError("a root CA certificate is self-signed: use IssueRootCertificate");
   }
@@ -337,7 +366,35 @@ Result<Certificate> IssueCertificate(const CertificateTemplate& tmpl, const Publ
     SIGNET_ASSIGN_OR_RETURN(authority_key_id, KeyIdentifier(issuer.raw()));
   }
   return Build(tmpl, subject_key, X509_get_subject_name(issuer.raw()), authority_key_id, issuer_key,
-               issuer_public);
+               issuer_public, dns_names);
+}
+
+}  // namespace
+
+Result<Certificate> IssueCertificate(const CertificateTemplate& tmpl, const PublicKey& subject_key,
+                                     const Certificate& issuer, const Signer& issuer_key) {
+  if (tmpl.role == CertificateRole::kTlsServer) {
+    return InvalidArgumentError("a TLS server certificate names its hosts: use "
+                                "IssueTlsServerCertificate");
+  }
+  return IssueUnder(tmpl, subject_key, issuer, issuer_key, {});
+}
+
+Result<Certificate> IssueTlsServerCertificate(const CertificateTemplate& tmpl,
+                                              const std::vector<std::string>& dns_names,
+                                              const PublicKey& subject_key,
+                                              const Certificate& issuer, const Signer& issuer_key) {
+  if (tmpl.role != CertificateRole::kTlsServer) {
+    return InvalidArgumentError("a TLS server certificate needs the kTlsServer role");
+  }
+  if (dns_names.empty()) return InvalidArgumentError("a TLS server certificate needs a DNS name");
+  for (const std::string& name : dns_names) {
+    if (name.empty() || name.size() > 253 ||
+        name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-.*") != std::string::npos) {
+      return InvalidArgumentError("\"" + name + "\" is not a lower-case DNS name");
+    }
+  }
+  return IssueUnder(tmpl, subject_key, issuer, issuer_key, dns_names);
 }
 
 }  // namespace signet::crypto

@@ -6,12 +6,15 @@
 //                    keyCertSign (+ cRLSign), subjectKeyIdentifier, authorityKeyIdentifier;
 //   leaf:            basicConstraints critical cA=FALSE, keyUsage critical digitalSignature only,
 //                    extendedKeyUsage codeSigning, SKI/AKI.
+// A TLS server certificate (the admission webhook's) is a leaf with extendedKeyUsage serverAuth
+// and subjectAltName dNSName entries instead.
 // The issuer signs through the Signer interface, so a CA key may live in any KeyStore (file or
 // PKCS#11) and never leaves it. Serial numbers are 16 random bytes (positive).
 #pragma once
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/time.h"
 #include "crypto/certificate.h"
@@ -28,7 +31,7 @@ struct DistinguishedName {
   std::string country;  // two letters, or empty
 };
 
-enum class CertificateRole { kRootCa, kIssuingCa, kCodeSigning };
+enum class CertificateRole { kRootCa, kIssuingCa, kCodeSigning, kTlsServer };
 
 struct CertificateTemplate {
   CertificateRole role = CertificateRole::kCodeSigning;
@@ -47,5 +50,12 @@ Result<Certificate> IssueRootCertificate(const CertificateTemplate& tmpl, const 
 // role is kRootCa.
 Result<Certificate> IssueCertificate(const CertificateTemplate& tmpl, const PublicKey& subject_key,
                                      const Certificate& issuer, const Signer& issuer_key);
+
+// A TLS server certificate (role kTlsServer) for `dns_names` (at least one, lower-case), as
+// subjectAltName dNSName entries; otherwise as IssueCertificate.
+Result<Certificate> IssueTlsServerCertificate(const CertificateTemplate& tmpl,
+                                              const std::vector<std::string>& dns_names,
+                                              const PublicKey& subject_key,
+                                              const Certificate& issuer, const Signer& issuer_key);
 
 }  // namespace signet::crypto

@@ -286,5 +286,36 @@ TEST(CertificateBuilderTest, RefusesBadRequests) {
   EXPECT_FALSE(IssueCertificate(sub_ca, key.public_key(), pki.issuing, *pki.issuing_key).ok());
 }
 
+// The admission webhook's serving certificate (`signet admission cert`).
+TEST(CertificateBuilderTest, IssuesTlsServerCertificatesWithDnsNames) {
+  const testing::TestPki pki = MakePki();
+  const PrivateKey& key = SharedKey(KeyType::kEcP256);
+  const auto tmpl = Template(CertificateRole::kTlsServer, "hook.ns.svc",
+                             At("2022-01-01T00:00:00Z"), At("2023-01-01T00:00:00Z"));
+  const std::vector<std::string> names = {"hook.ns.svc", "hook.ns.svc.cluster.local"};
+  Result<Certificate> cert =
+      IssueTlsServerCertificate(tmpl, names, key.public_key(), pki.issuing, *pki.issuing_key);
+  ASSERT_TRUE(cert.ok()) << cert.status().ToString();
+  EXPECT_FALSE(cert->IsCa());
+  EXPECT_EQ(cert->KeyUsage(), static_cast<uint32_t>(KU_DIGITAL_SIGNATURE));
+  EXPECT_EQ(cert->ExtendedKeyUsage(), static_cast<uint32_t>(XKU_SSL_SERVER));
+  for (const std::string& name : names) {
+    EXPECT_EQ(X509_check_host(cert->raw(), name.c_str(), name.size(), 0, nullptr), 1) << name;
+  }
+  EXPECT_NE(X509_check_host(cert->raw(), "other.ns.svc", 0, 0, nullptr), 1);
+
+  EXPECT_FALSE(
+      IssueTlsServerCertificate(tmpl, {}, key.public_key(), pki.issuing, *pki.issuing_key).ok());
+  EXPECT_FALSE(IssueTlsServerCertificate(tmpl, {"Hook.NS.svc"}, key.public_key(), pki.issuing,
+                                         *pki.issuing_key)
+                   .ok());
+  EXPECT_FALSE(IssueCertificate(tmpl, key.public_key(), pki.issuing, *pki.issuing_key).ok());
+  auto code_signing = tmpl;
+  code_signing.role = CertificateRole::kCodeSigning;
+  EXPECT_FALSE(IssueTlsServerCertificate(code_signing, names, key.public_key(), pki.issuing,
+                                         *pki.issuing_key)
+                   .ok());
+}
+
 }  // namespace
 }  // namespace signet::crypto
