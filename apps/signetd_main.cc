@@ -39,6 +39,16 @@ int main(int argc, char** argv) {
                  "/admission/validate and /admission/mutate (HTTPS only; README: Kubernetes "
                  "admission)")
       ->check(CLI::ExistingFile);
+  app.add_option("--subject-country", config.subject_country,
+                 "C of the certificates signetd issues (profile leaves; a new data directory's "
+                 "CAs): two upper-case letters")
+      ->capture_default_str();
+  app.add_option("--subject-state", config.subject_state,
+                 "ST of the certificates signetd issues")
+      ->capture_default_str();
+  app.add_option("--subject-organization", config.subject_organization,
+                 "O of the certificates signetd issues")
+      ->capture_default_str();
   app.add_option("--threads", config.http.worker_threads, "HTTP worker threads")
       ->capture_default_str();
   int skew_minutes = 5;

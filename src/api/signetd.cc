@@ -235,6 +235,11 @@ Signetd::~Signetd() { Stop(); }
 
 Result<std::unique_ptr<Signetd>> Signetd::Open(const SignetdConfig& config) {
   const fs::path& dir = config.data_dir;
+  signer::CaOptions ca_options;
+  ca_options.country = config.subject_country;
+  ca_options.state = config.subject_state;
+  ca_options.organization = config.subject_organization;
+  SIGNET_RETURN_IF_ERROR(signer::ValidateCaOptions(ca_options));
   SIGNET_RETURN_IF_ERROR(MakePrivateDirectory(dir));
   const fs::path access_keys_file = dir / "access-keys.json";
   const bool first_start = !fs::exists(access_keys_file);
@@ -245,7 +250,7 @@ Result<std::unique_ptr<Signetd>> Signetd::Open(const SignetdConfig& config) {
   SIGNET_ASSIGN_OR_RETURN(parts->store, store::SqliteStore::Open(dir / "signet.db"));
   SIGNET_ASSIGN_OR_RETURN(parts->keys, keys::FileKeyStore::Open(dir / "keys"));
   SIGNET_ASSIGN_OR_RETURN(parts->ca,
-                          signer::CertificateAuthority::Open(*parts->keys, dir, {}, now));
+                          signer::CertificateAuthority::Open(*parts->keys, dir, ca_options, now));
   SIGNET_ASSIGN_OR_RETURN(parts->buckets, store::BucketStore::Open(dir / "buckets"));
 
   if (first_start) {

@@ -50,6 +50,12 @@ struct SignetdConfig {
   // The Kubernetes admission webhook's policy (admission/admission_policy.h); empty: the
   // /admission/ routes answer 404. Needs HTTPS (http.tls_certificate_file and tls_key_file).
   std::filesystem::path admission_policy;
+  // C, ST and O of the certificates the CA issues: every new profile version's leaf, and the
+  // root and issuing CA of a new data directory (signer::ValidateCaOptions; Open refuses bad
+  // values before touching the data directory). An existing CA keeps its own subject.
+  std::string subject_country = "US";
+  std::string subject_state = "WA";
+  std::string subject_organization = "signet";
   const Clock* clock = &SystemClock();
 };
 

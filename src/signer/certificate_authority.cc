@@ -41,10 +41,53 @@ Status CheckKeyMatches(keys::KeyStore& keys, const std::string& key_id,
   return Status::Ok();
 }
 
+// ub-organization-name (RFC 5280 Appendix A); also well under ub-state-name.
+constexpr size_t kMaxSubjectValue = 64;
+
+Status CheckSubjectValue(std::string_view value, std::string_view what) {
+  const std::string name = "the certificate subject " + std::string(what);
+  if (value.empty() || value.size() > kMaxSubjectValue) {
+    return InvalidArgumentError(name + " must have 1 to " + std::to_string(kMaxSubjectValue) +
+                                " characters");
+  }
+  if (value.front() == ' ' || value.back() == ' ') {
+    return InvalidArgumentError(name + " must not begin or end with a space");
+  }
+  for (const char c : value) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7f) {
+      return InvalidArgumentError(name + " must not contain control characters");
+    }
+    if (std::string_view(",+\"\\<>;=#").find(c) != std::string_view::npos) {
+      return InvalidArgumentError(name + " must not contain '" + std::string(1, c) +
+                                  "' (a distinguished name would need it escaped)");
+    }
+  }
+  return Status::Ok();
+}
+
+void SetSubject(const CaOptions& options, crypto::DistinguishedName& subject) {
+  subject.country = options.country;
+  subject.state = options.state;
+  subject.organization = options.organization;
+}
+
 }  // namespace
+
+Status ValidateCaOptions(const CaOptions& options) {
+  const std::string& c = options.country;
+  if (c.size() != 2 || c[0] < 'A' || c[0] > 'Z' || c[1] < 'A' || c[1] > 'Z') {
+    return InvalidArgumentError("the certificate subject country must be two upper-case letters "
+                                "(ISO 3166, e.g. \"US\"), not \"" + c + "\"");
+  }
+  SIGNET_RETURN_IF_ERROR(CheckSubjectValue(options.state, "state (ST)"));
+  SIGNET_RETURN_IF_ERROR(CheckSubjectValue(options.organization, "organization (O)"));
+  return Status::Ok();
+}
 
 Result<std::unique_ptr<CertificateAuthority>> CertificateAuthority::Open(
     keys::KeyStore& keys, const fs::path& dir, const CaOptions& options, Timestamp now) {
+  SIGNET_RETURN_IF_ERROR(ValidateCaOptions(options));
   std::error_code ec;
   fs::create_directories(dir, ec);
   if (ec) return UnavailableError("cannot create " + dir.string() + ": " + ec.message());
@@ -80,8 +123,8 @@ Result<std::unique_ptr<CertificateAuthority>> CertificateAuthority::Open(
 
   crypto::CertificateTemplate root_tmpl;
   root_tmpl.role = crypto::CertificateRole::kRootCa;
+  SetSubject(options, root_tmpl.subject);
   root_tmpl.subject.common_name = options.root_common_name;
-  root_tmpl.subject.organization = options.organization;
   root_tmpl.not_before = now - std::chrono::hours(1);
   root_tmpl.not_after = now + kRootValidity;
   root_tmpl.path_length = 1;
@@ -90,8 +133,8 @@ Result<std::unique_ptr<CertificateAuthority>> CertificateAuthority::Open(
 
   crypto::CertificateTemplate issuing_tmpl;
   issuing_tmpl.role = crypto::CertificateRole::kIssuingCa;
+  SetSubject(options, issuing_tmpl.subject);
   issuing_tmpl.subject.common_name = options.issuing_common_name;
-  issuing_tmpl.subject.organization = options.organization;
   issuing_tmpl.not_before = root_tmpl.not_before;
   issuing_tmpl.not_after = now + kIssuingValidity;
   issuing_tmpl.path_length = 0;
@@ -119,8 +162,8 @@ Result<crypto::Certificate> CertificateAuthority::IssueCodeSigningCertificate(
   }
   crypto::CertificateTemplate tmpl;
   tmpl.role = crypto::CertificateRole::kCodeSigning;
+  SetSubject(options_, tmpl.subject);
   tmpl.subject.common_name = std::string(common_name);
-  tmpl.subject.organization = options_.organization;
   tmpl.subject.organizational_unit = std::string(account);
   tmpl.not_before = not_before;
   tmpl.not_after = not_after;

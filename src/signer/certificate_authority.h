@@ -7,6 +7,13 @@
 //   dir/ca.json          {"rootKeyId": …, "issuingKeyId": …} (key ids in the KeyStore)
 // Open() creates all three on first use (atomically: nothing is written until both keys and
 // certificates exist) and loads them afterwards. Thread-safe after Open.
+//
+// Subjects carry C, ST and O (CaOptions), which the Notary Project requires of an
+// "x509.subject:" trusted identity and of the leaf subject it is matched against. A leaf is
+//   C=<country>, ST=<state>, O=<organization>, OU=<owner account>, CN=<profile name>
+// (RFC 4514 prints it reversed: "CN=images,OU=000000000000,O=signet,ST=WA,C=US"), so a trust
+// policy can name one profile. An existing CA is loaded as it is; options only shape the
+// certificates issued from now on (the CA's own subject only on first use).
 #pragma once
 
 #include <filesystem>
@@ -24,14 +31,23 @@
 namespace signet::signer {
 
 struct CaOptions {
+  std::string country = "US";  // two upper-case letters (ISO 3166)
+  std::string state = "WA";
   std::string organization = "signet";
   // Common names. Two installations still differ: their keys (and so SKI/AKI) are their own.
   std::string root_common_name = "signet Root CA";
   std::string issuing_common_name = "signet Issuing CA";
 };
 
+// OK when every subject attribute is usable: country two upper-case ASCII letters; state and
+// organization 1..64 printable characters with none that RFC 4514 would escape (, + " \ < > ; =
+// #) and no leading or trailing space, so the DN a trust policy writes is the DN
+// certificates print, with no escaping. InvalidArgument naming the attribute otherwise.
+Status ValidateCaOptions(const CaOptions& options);
+
 class CertificateAuthority {
  public:
+  // InvalidArgument (ValidateCaOptions) before anything is created when `options` is unusable.
   static Result<std::unique_ptr<CertificateAuthority>> Open(keys::KeyStore& keys,
                                                             const std::filesystem::path& dir,
                                                             const CaOptions& options,
@@ -42,7 +58,7 @@ class CertificateAuthority {
 
   // Issues a code-signing leaf for `subject_key`, valid [not_before, not_after] (clamped to the
   // issuing CA's validity; InvalidArgument if nothing is left). The subject names the profile:
-  // CN = common_name, O = organization, OU = the profile owner account.
+  // C, ST, O from the options, OU = the profile owner account, CN = common_name.
   Result<crypto::Certificate> IssueCodeSigningCertificate(const crypto::PublicKey& subject_key,
                                                           std::string_view common_name,
                                                           std::string_view account,

@@ -370,17 +370,43 @@ TEST_F(ImageSigningTest, TrustedIdentitiesMustMatchTheLeaf) {
       VerifyOk("v1", Policy("strict", "x509.subject: C=US, ST=WA, O=someone-else"));
   EXPECT_EQ(v.result, ImageVerificationResult::kFailed);
   EXPECT_EQ(v.signatures[0].outcome->failed_check(), VerificationCheck::kAuthenticity);
-  // signet's leaf subjects ("CN=<profile>,OU=<account>,O=signet") lack the C and ST that
-  // notation requires of a subject an x509.subject identity is matched against, so no such
-  // identity can match them (only "*"); the subject-mismatch message itself is pinned by the
-  // notation layout test.
-  EXPECT_THAT(v.reason, HasSubstr("mandatory RDN attribute"));
+  EXPECT_THAT(v.reason, HasSubstr("signing certificate from the digital signature does not match"));
 
   // Under audit an authenticity failure is only logged.
   const ImageVerification audit =
       VerifyOk("v1", Policy("audit", "x509.subject: C=US, ST=WA, O=someone-else"));
   EXPECT_TRUE(audit.verified()) << audit.reason;
   EXPECT_THAT(audit.warnings.back(), HasSubstr("authenticity"));
+}
+
+// A leaf's subject is C, ST, O of the installation, OU = account, CN = profile name, so an
+// x509.subject identity can name the installation or one of its profiles.
+TEST_F(ImageSigningTest, X509SubjectIdentityNamesTheSigningProfile) {
+  Profile("other");
+  Sign("v1");
+  const std::string account = kAccount;
+  for (const std::string identity :
+       {"x509.subject: C=US, ST=WA, O=signet, OU=" + account + ", CN=images",
+        "x509.subject: CN=images, OU=" + account + ", O=signet, ST=WA, C=US",
+        std::string("x509.subject: C=US, ST=WA, O=signet")}) {
+    const ImageVerification v = VerifyOk("v1", Policy("strict", identity));
+    EXPECT_TRUE(v.verified()) << identity << ": " << v.reason;
+  }
+  for (const std::string identity :
+       {"x509.subject: C=US, ST=WA, O=signet, OU=" + account + ", CN=other",
+        "x509.subject: C=US, ST=WA, O=signet, OU=222222222222, CN=images",
+        std::string("x509.subject: C=DE, ST=WA, O=signet, CN=images")}) {
+    const ImageVerification v = VerifyOk("v1", Policy("strict", identity));
+    EXPECT_EQ(v.result, ImageVerificationResult::kFailed) << identity;
+    ASSERT_FALSE(v.signatures.empty());
+    EXPECT_EQ(v.signatures[0].outcome->failed_check(), VerificationCheck::kAuthenticity);
+    EXPECT_THAT(v.reason, HasSubstr("does not match"));
+  }
+  // The other profile's signature matches its own subject and not the first profile's.
+  Sign("v1", "other");
+  const ImageVerification both = VerifyOk(
+      "v1", Policy("strict", "x509.subject: C=US, ST=WA, O=signet, OU=" + account + ", CN=other"));
+  EXPECT_TRUE(both.verified()) << both.reason;
 }
 
 TEST_F(ImageSigningTest, ExpiredSignatureFailsUnderStrictAndIsLoggedOtherwise) {

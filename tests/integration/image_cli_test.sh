@@ -89,8 +89,10 @@ cat >"$work/metering.json" <<'EOF'
                   "prod": {"signing": "sign", "enforcement": "enforce"}}}
 EOF
 : >"$work/signetd.out"
+# Certificate subjects C=US, ST=WA, O=signet test (the defaults but O, to see the flags act).
 "$signetd" --data-dir "$data" --listen 127.0.0.1:0 --log-level warn \
-  --metering-config "$work/metering.json" >"$work/signetd.out" 2>"$work/signetd.log" &
+  --metering-config "$work/metering.json" --subject-country US --subject-state WA \
+  --subject-organization "signet test" >"$work/signetd.out" 2>"$work/signetd.log" &
 daemon_pid=$!
 endpoint=""
 for ((i = 0; i < 150; i++)); do
@@ -117,6 +119,11 @@ done
 
 # --- The trust store, from `signet trust export` -------------------------------------------------
 setup=trust
+expect "signetd refuses an unusable certificate subject before creating anything" 1 "country must be two upper-case letters" -- \
+  "$signetd" --data-dir "$work/refused" --listen 127.0.0.1:0 --subject-country usa
+expect "... no data directory was created" 1 "" -- test -e "$work/refused"
+expect "the installation's root has C, ST and O" 0 "C *= *US, ST *= *WA, O *= *signet test, CN *= *signet Root CA" -- \
+  openssl x509 -noout -subject -in "$data/root-ca.pem"
 expect "trust export to stdout is the installation's root" 0 "" -- \
   cmp <("$signet" trust export) "$data/root-ca.pem"
 expect "trust export into a Notation trust store" 0 "wrote .*/x509/signingAuthority/signet/signet-root.pem" -- \
@@ -303,6 +310,26 @@ expect "sign in a layout" 0 "signature manifest" -- "$signet" sign image v1 --oc
 expect "verify in a layout" 0 "signature verified" -- \
   "$signet" verify image v1 --oci-layout "$work/layout" --trust-policy "$work/strict.json" --trust-store "$work/truststore"
 expect "list in a layout" 0 "1 signature" -- "$signet" list image v1 --oci-layout "$work/layout"
+# Trusted identities naming the signer: the leaf subject (C, ST, O of the installation, OU = the
+# account, CN = the profile) and, as the AWS Signer plugin accepts, the profile (version) ARN.
+aws_ signer get-signing-profile --profile-name img >"$work/get-img.json" || echo "FAIL: get-signing-profile"
+img_arn=$(jget "$work/get-img.json" 'd["arn"]')
+account=$(cut -d: -f5 <<<"$img_arn")
+"$signet" sign image v1 --oci-layout "$work/layout" --profile img --output json >"$work/layout-sign.json"
+img_version_arn=$(jget "$work/layout-sign.json" 'd["signingProfileVersionArn"]')
+short_arn=$(jget "$work/profile-short.json" 'd["arn"]')
+verify_as() { # NAME RC PATTERN IDENTITY
+  policy "$work/identity.json" strict "$4"
+  expect "$1" "$2" "$3" -- \
+    "$signet" verify image v1 --oci-layout "$work/layout" --trust-policy "$work/identity.json" --trust-store "$work/truststore"
+}
+verify_as "x509.subject of the signing profile verifies" 0 "signature verified" \
+  "x509.subject: C=US, ST=WA, O=signet test, OU=$account, CN=img"
+verify_as "x509.subject of another profile fails authenticity" 1 "authenticity +failed" \
+  "x509.subject: C=US, ST=WA, O=signet test, OU=$account, CN=short"
+verify_as "the signing profile's ARN verifies" 0 "signature verified" "$img_arn"
+verify_as "the signing profile version's ARN verifies" 0 "signature verified" "$img_version_arn"
+verify_as "another profile's ARN fails authenticity" 1 "authenticity +failed" "$short_arn"
 expect "skopeo still reads the layout's image" 0 "" -- skopeo inspect --raw "oci:$work/layout:v1"
 
 # --- TLS with a test CA: round trip -------------------------------------------------------------

@@ -218,14 +218,12 @@ TEST_F(CertificateAuthorityTest, IssuedLeafIsANotaryCodeSigningCertificate) {
   EXPECT_EQ(leaf->Issuer(), ca->issuing().Subject());
   EXPECT_EQ(leaf->not_before(), At(kNow) - std::chrono::minutes(5));
   EXPECT_EQ(leaf->not_after(), At(kNow) + days(400));
-  // CN = the name given, O = organization, OU = the owner account.
-  bool cn = false, o = false, ou = false;
-  for (const auto& [type, value] : leaf->SubjectAttributes()) {
-    cn |= type == "CN" && value == "app/AbCdEfGhIj";
-    o |= type == "O" && value == "signet";
-    ou |= type == "OU" && value == "111122223333";
-  }
-  EXPECT_TRUE(cn && o && ou) << leaf->Subject();
+  // C, ST, O from the options (defaults US, WA, signet), OU = the owner account, CN = the name
+  // given: the mandatory C/ST/O of a Notary "x509.subject:" identity, and one DN per profile.
+  EXPECT_EQ(leaf->Subject(), "CN=app/AbCdEfGhIj,OU=111122223333,O=signet,ST=WA,C=US");
+  const std::vector<std::pair<std::string, std::string>> expected = {
+      {"C", "US"}, {"ST", "WA"}, {"O", "signet"}, {"OU", "111122223333"}, {"CN", "app/AbCdEfGhIj"}};
+  EXPECT_EQ(leaf->SubjectAttributes(), expected);
   ASSERT_TRUE(leaf->ExtendedKeyUsage().has_value());
 
   const std::vector<crypto::Certificate> chain = ca->ChainFor(*leaf);
@@ -287,6 +285,90 @@ TEST_F(CertificateAuthorityTest, TwoInstallationsHaveDifferentRoots) {
   EXPECT_FALSE(crypto::VerifyCertificateChain({*leaf, b->issuing(), b->root()}, At(kNow),
                                               crypto::CertificatePurpose::kCodeSigning)
                    .ok());
+}
+
+TEST_F(CertificateAuthorityTest, OptionsShapeTheSubjectsOfNewCertificates) {
+  CaOptions options;
+  options.country = "DE";
+  options.state = "Berlin";
+  options.organization = "Example Corp. (Build & Release)";
+  auto ca = CertificateAuthority::Open(*keys_, dir_.path() / "ca", options, At(kNow));
+  ASSERT_TRUE(ca.ok()) << ca.status().ToString();
+  EXPECT_EQ((*ca)->root().Subject(),
+            "CN=signet Root CA,O=Example Corp. (Build & Release),ST=Berlin,C=DE");
+  EXPECT_EQ((*ca)->issuing().Subject(),
+            "CN=signet Issuing CA,O=Example Corp. (Build & Release),ST=Berlin,C=DE");
+  auto leaf = (*ca)->IssueCodeSigningCertificate(NewKey(), "images", "111122223333", At(kNow),
+                                                 At(kNow) + days(1));
+  ASSERT_TRUE(leaf.ok()) << leaf.status().ToString();
+  EXPECT_EQ(leaf->Subject(),
+            "CN=images,OU=111122223333,O=Example Corp. (Build & Release),ST=Berlin,C=DE");
+
+  // An existing CA keeps its subject; only certificates issued from now on follow new options.
+  ca->reset();
+  options.country = "FR";
+  options.state = "Paris";
+  options.organization = "other";
+  auto reopened = CertificateAuthority::Open(*keys_, dir_.path() / "ca", options, At(kNow));
+  ASSERT_TRUE(reopened.ok()) << reopened.status().ToString();
+  EXPECT_EQ((*reopened)->root().Subject(),
+            "CN=signet Root CA,O=Example Corp. (Build & Release),ST=Berlin,C=DE");
+  auto new_leaf = (*reopened)->IssueCodeSigningCertificate(NewKey(), "images", "111122223333",
+                                                           At(kNow), At(kNow) + days(1));
+  ASSERT_TRUE(new_leaf.ok()) << new_leaf.status().ToString();
+  EXPECT_EQ(new_leaf->Subject(), "CN=images,OU=111122223333,O=other,ST=Paris,C=FR");
+  EXPECT_TRUE(crypto::VerifyCertificateChain((*reopened)->ChainFor(*new_leaf), At(kNow),
+                                             crypto::CertificatePurpose::kCodeSigning)
+                  .ok());
+}
+
+TEST_F(CertificateAuthorityTest, UnusableSubjectOptionsAreRefusedBeforeAnythingIsCreated) {
+  EXPECT_TRUE(ValidateCaOptions(CaOptions{}).ok());
+  CaOptions utf8;
+  utf8.state = "Baden-Württemberg";
+  utf8.organization = "Ärzte GmbH";
+  EXPECT_TRUE(ValidateCaOptions(utf8).ok()) << ValidateCaOptions(utf8).ToString();
+
+  struct Case {
+    std::string country, state, organization, message;
+  };
+  const std::string long_value(65, 'a');
+  const std::vector<Case> cases = {
+      {"us", "WA", "signet", "country"},
+      {"USA", "WA", "signet", "country"},
+      {"", "WA", "signet", "country"},
+      {"U1", "WA", "signet", "country"},
+      {"US", "", "signet", "state (ST) must have 1 to 64"},
+      {"US", long_value, "signet", "state (ST) must have 1 to 64"},
+      {"US", "WA", "", "organization (O) must have 1 to 64"},
+      {"US", "WA", "acme, inc", "organization (O) must not contain ','"},
+      {"US", "WA", "a+b", "must not contain '+'"},
+      {"US", "WA", "a=b", "must not contain '='"},
+      {"US", "WA", "#acme", "must not contain '#'"},
+      {"US", "WA", "a\\b", "must not contain '\\'"},
+      {"US", "WA", "a;b", "must not contain ';'"},
+      {"US", "WA", "a\"b", "must not contain '\"'"},
+      {"US", "W<A>", "signet", "must not contain '<'"},
+      {"US", " WA", "signet", "begin or end with a space"},
+      {"US", "WA", "signet ", "begin or end with a space"},
+      {"US", "WA", std::string("sig\nnet"), "control characters"},
+  };
+  for (const Case& c : cases) {
+    CaOptions options;
+    options.country = c.country;
+    options.state = c.state;
+    options.organization = c.organization;
+    const Status valid = ValidateCaOptions(options);
+    EXPECT_EQ(valid.code(), ErrorCode::kInvalidArgument) << c.country << "|" << c.state << "|"
+                                                         << c.organization;
+    EXPECT_NE(valid.message().find(c.message), std::string::npos) << valid.message();
+
+    const fs::path ca_dir = dir_.path() / "refused";
+    auto ca = CertificateAuthority::Open(*keys_, ca_dir, options, At(kNow));
+    EXPECT_EQ(ca.status().code(), ErrorCode::kInvalidArgument);
+    EXPECT_FALSE(fs::exists(ca_dir));
+  }
+  EXPECT_TRUE(keys_->ListKeys().value().empty());
 }
 
 }  // namespace
