@@ -385,17 +385,19 @@ TEST_F(ImageSigningTest, X509SubjectIdentityNamesTheSigningProfile) {
   Profile("other");
   Sign("v1");
   const std::string account = kAccount;
-  for (const std::string identity :
-       {"x509.subject: C=US, ST=WA, O=signet, OU=" + account + ", CN=images",
-        "x509.subject: CN=images, OU=" + account + ", O=signet, ST=WA, C=US",
-        std::string("x509.subject: C=US, ST=WA, O=signet")}) {
+  const std::vector<std::string> matching = {
+      "x509.subject: C=US, ST=WA, O=signet, OU=" + account + ", CN=images",
+      "x509.subject: CN=images, OU=" + account + ", O=signet, ST=WA, C=US",
+      "x509.subject: C=US, ST=WA, O=signet"};
+  for (const std::string& identity : matching) {
     const ImageVerification v = VerifyOk("v1", Policy("strict", identity));
     EXPECT_TRUE(v.verified()) << identity << ": " << v.reason;
   }
-  for (const std::string identity :
-       {"x509.subject: C=US, ST=WA, O=signet, OU=" + account + ", CN=other",
-        "x509.subject: C=US, ST=WA, O=signet, OU=222222222222, CN=images",
-        std::string("x509.subject: C=DE, ST=WA, O=signet, CN=images")}) {
+  const std::vector<std::string> others = {
+      "x509.subject: C=US, ST=WA, O=signet, OU=" + account + ", CN=other",
+      "x509.subject: C=US, ST=WA, O=signet, OU=222222222222, CN=images",
+      "x509.subject: C=DE, ST=WA, O=signet, CN=images"};
+  for (const std::string& identity : others) {
     const ImageVerification v = VerifyOk("v1", Policy("strict", identity));
     EXPECT_EQ(v.result, ImageVerificationResult::kFailed) << identity;
     ASSERT_FALSE(v.signatures.empty());

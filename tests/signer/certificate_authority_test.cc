@@ -222,7 +222,7 @@ TEST_F(CertificateAuthorityTest, IssuedLeafIsANotaryCodeSigningCertificate) {
   // given: the mandatory C/ST/O of a Notary "x509.subject:" identity, and one DN per profile.
   EXPECT_EQ(leaf->Subject(), "CN=app/AbCdEfGhIj,OU=111122223333,O=signet,ST=WA,C=US");
   const std::vector<std::pair<std::string, std::string>> expected = {
-      {"C", "US"}, {"ST", "WA"}, {"O", "signet"}, {"OU", "111122223333"}, {"CN", "app/AbCdEfGhIj"}};
+      {"CN", "app/AbCdEfGhIj"}, {"OU", "111122223333"}, {"O", "signet"}, {"ST", "WA"}, {"C", "US"}};
   EXPECT_EQ(leaf->SubjectAttributes(), expected);
   ASSERT_TRUE(leaf->ExtendedKeyUsage().has_value());
 
