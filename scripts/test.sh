@@ -2,8 +2,12 @@
 # Installs what the tests need, builds, and runs every test with ctest.
 #   scripts/test.sh               the normal build (build/)
 #   scripts/test.sh --sanitize    the tests under AddressSanitizer + UndefinedBehaviorSanitizer
-#                                 (build-asan/); the AWS CLI v1 suites only in the normal build
-#                                 (signetd serves v1 and v2 the same way; v2 runs in both)
+#                                 (build-asan/), except three AWS CLI suites that run in the
+#                                 normal build only: the v1 ones (signetd serves v1 and v2 the
+#                                 same way) and the v2 Signer suite, whose operations the AWS SDK
+#                                 for JavaScript suite, the Signer API tests and the signer_api
+#                                 fuzzer drive under the sanitizers too (the v2 Lambda suite does
+#                                 run under them)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh --test
@@ -16,7 +20,7 @@ if [[ "${1:-}" == "--sanitize" ]]; then
         -DSIGNET_BUILD_BENCH=OFF >/dev/null
   export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
   export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
-  exclude=(-E '^aws_cli_(signer|lambda)_v1$')
+  exclude=(-E '^(aws_cli_(signer|lambda)_v1|aws_cli_signer_v2)$')
 else
   build_dir=build
   cmake -S . -B "$build_dir" -G Ninja >/dev/null
