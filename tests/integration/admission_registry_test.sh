@@ -15,32 +15,7 @@ signetd=$(realpath "$1")
 signet=$(realpath "$2")
 tool=$(realpath "$3")
 here=$(dirname "$(realpath "$0")")
-AWS=$(dpkg -L awscli 2>/dev/null | grep -E '/bin/aws$' | head -n 1)
-for t in docker-registry skopeo umoci htpasswd openssl curl python3 "$AWS"; do
-  command -v "$t" >/dev/null || { echo "FAIL: missing ${t:-awscli}: run scripts/install-deps --test"; exit 1; }
-done
-
-work=$(mktemp -d)
-data=$work/data
-source "$here/registry_test_lib.sh"
-daemon_pid=""
-cleanup() {
-  stop_registry
-  [[ -n $daemon_pid ]] && kill -TERM "$daemon_pid" 2>/dev/null && wait "$daemon_pid" 2>/dev/null
-  rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM HUP
-
-for v in $(compgen -e); do
-  [[ $v == AWS_* || $v == SIGNET_* || $v == NOTATION_* || $v == DOCKER_* || $v == SSL_* ]] && unset "$v"
-done
-mkdir -p "$work/home"
-export HOME=$work/home XDG_CONFIG_HOME=$work/home/.config
-export AWS_SHARED_CREDENTIALS_FILE=$data/credentials AWS_CONFIG_FILE=$data/config
-export AWS_MAX_ATTEMPTS=1 AWS_PAGER="" AWS_DEFAULT_OUTPUT=json AWS_EC2_METADATA_DISABLED=true
-export NO_PROXY=127.0.0.1,localhost no_proxy=127.0.0.1,localhost
-unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY ALL_PROXY all_proxy
+source "$here/admission_registry_lib.sh"
 cd "$work" || exit 1
 
 passed=0
@@ -54,77 +29,9 @@ check() {  # check NAME COMMAND...
     failed=$((failed + 1))
   fi
 }
-die() {
-  echo "FAIL: $*"
-  [[ -f $work/signetd.log ]] && tail -n 20 "$work/signetd.log"
-  exit 1
-}
 
-# --- The registry and the images -----------------------------------------------------------------
-# The test PKI's server certificate (SAN IP:127.0.0.1) serves signetd's HTTPS too; the signet CLI
-# (OpenSSL's default verify paths) and the AWS CLI trust its CA.
-make_registry_pki || die "test PKI"
-export SSL_CERT_FILE=$work/pki/ca.crt AWS_CA_BUNDLE=$work/pki/ca.crt
-start_registry plain
-reg=127.0.0.1:$port
-ins=(--insecure-registry "$reg")
-build_test_image "$work/image" v1 "signet admission test $(date +%s%N)" || die "build image"
-for r in app unsigned tamper revjob warn/app down; do
-  skopeo copy -q --dest-tls-verify=false "oci:$work/image:v1" "docker://$reg/signet/$r:v1" ||
-    die "push signet/$r"
-done
-digest=sha256:$(skopeo inspect --tls-verify=false --raw "docker://$reg/signet/app:v1" | sha256sum | cut -c1-64)
-
-# --- signetd: first start makes the installation (and its root CA, the trust store) -------------
-start_signetd() {  # start_signetd ARGS...: sets $endpoint
-  : >"$work/signetd.out"
-  "$signetd" --data-dir "$data" --listen 127.0.0.1:0 --log-level warn "$@" \
-    >"$work/signetd.out" 2>"$work/signetd.log" &
-  daemon_pid=$!
-  endpoint=""
-  for ((i = 0; i < 150; i++)); do
-    endpoint=$(sed -n 's|^signetd listening on \(https\?://127\.0\.0\.1:[0-9]*\)$|\1|p' "$work/signetd.out")
-    [[ -n $endpoint ]] && return 0
-    kill -0 "$daemon_pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  cat "$work/signetd.out"
-  die "signetd did not start"
-}
-start_signetd
-kill -TERM "$daemon_pid" && wait "$daemon_pid" 2>/dev/null
-daemon_pid=""
-mkdir -p "$work/policy/truststore/x509/signingAuthority/signet"
-cp "$data/root-ca.pem" "$work/policy/truststore/x509/signingAuthority/signet/"
-cat >"$work/policy/trustpolicy.oci.json" <<'JSON'
-{"version":"1.0","trustPolicies":[{"name":"all","registryScopes":["*"],
- "signatureVerification":{"level":"strict"},"trustStores":["signingAuthority:signet"],
- "trustedIdentities":["*"]}]}
-JSON
-deadline_ms=3000
-cat >"$work/policy/policy.json" <<JSON
-{"rules":[{"name":"warned","images":["$reg/signet/warn/*"],"trustPolicy":"trustpolicy.oci.json",
-           "trustStore":"truststore","mode":"Warn"},
-          {"name":"enforced","images":["$reg/**"],"trustPolicy":"trustpolicy.oci.json",
-           "trustStore":"truststore","mode":"Enforce"}],
- "deadlineMillis":$deadline_ms,
- "registries":{"insecure":["$reg"]}}
-JSON
-start_signetd --tls-cert "$work/pki/server.crt" --tls-key "$work/pki/server.key" \
-  --admission-policy "$work/policy/policy.json"
-export SIGNET_ENDPOINT=$endpoint
-aws_() { "$AWS" --endpoint-url "$endpoint" --cli-connect-timeout 10 --cli-read-timeout 60 "$@"; }
-aws_ signer put-signing-profile --profile-name img --platform-id Notation-OCI-SHA384-ECDSA \
-  >/dev/null || die "put-signing-profile"
-
-sign() {  # sign REPO: prints the signing job id
-  "$signet" sign image "$reg/signet/$1:v1" --profile img "${ins[@]}" --output json >"$work/sign-$1.json" \
-    2>"$work/sign-$1.err" || { cat "$work/sign-$1.err" >&2; return 1; }
-  python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["signingJobArn"].rsplit("/",1)[1])' \
-    "$work/sign-$1.json"
-}
+admission_setup app unsigned tamper revjob warn/app down
 sign app >/dev/null || die "sign signet/app"
-sign warn/app >/dev/null || die "sign signet/warn/app"  # signed, then its signature removed below
 revjob=$(sign revjob) || die "sign signet/revjob"
 sign tamper >/dev/null || die "sign signet/tamper"
 
@@ -145,9 +52,6 @@ PY
 "$tool" --insecure-registry "$reg" push-referrer "$reg/signet/tamper:v1" \
   --artifact-type application/vnd.cncf.notary.signature --layer-file "$work/tampered.json" >/dev/null ||
   die "push tampered signature"
-# signet/warn/app: unsigned again (its signature manifest deleted).
-warn_sig=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["signatureManifest"]["digest"])' "$work/sign-warn/app.json")
-"$tool" --insecure-registry "$reg" delete "$reg/signet/warn/app" "$warn_sig" >/dev/null || die "delete warn signature"
 
 # --- AdmissionReviews over TLS -------------------------------------------------------------------
 post() {  # post PATH BODYFILE OUT: prints the HTTP status
