@@ -40,7 +40,7 @@ std::string FirstFailedCheck(const imagesig::ImageVerification& v) {
   return "integrity";
 }
 
-ImageCheckResult Result3(Verdict verdict, std::string digest, std::string check,
+ImageCheckResult Make(Verdict verdict, std::string digest, std::string check,
                          std::string message) {
   return {verdict, std::move(digest), std::move(check), std::move(message)};
 }
@@ -55,26 +55,26 @@ ImageCheckResult ImageCheckResultFor(const oci::Reference& image,
     if (s.code() == ErrorCode::kNotFound) {
       // The image (or its tag) is not there; or the rule's trust policy does not scope it.
       const bool policy = s.message().find("trust policy") != std::string::npos;
-      return Result3(Verdict::kFailed, digest, policy ? "authenticity" : "no signature",
+      return Make(Verdict::kFailed, digest, policy ? "authenticity" : "no signature",
                      s.message());
     }
-    return Result3(Verdict::kInconclusive, digest, "",
+    return Make(Verdict::kInconclusive, digest, "",
                    "could not verify " + image.ToString() + ": " + s.message());
   }
   const imagesig::ImageVerification& v = *verification;
   switch (v.result) {
     case imagesig::ImageVerificationResult::kVerified:
-      return Result3(Verdict::kVerified, v.image.digest, "", "");
+      return Make(Verdict::kVerified, v.image.digest, "", "");
     case imagesig::ImageVerificationResult::kSkipped:
-      return Result3(Verdict::kVerified, v.image.digest, "", v.reason);
+      return Make(Verdict::kVerified, v.image.digest, "", v.reason);
     case imagesig::ImageVerificationResult::kNoSignature:
-      return Result3(Verdict::kFailed, v.image.digest, "no signature", v.reason);
+      return Make(Verdict::kFailed, v.image.digest, "no signature", v.reason);
     case imagesig::ImageVerificationResult::kFailed:
-      return Result3(Verdict::kFailed, v.image.digest, FirstFailedCheck(v), v.reason);
+      return Make(Verdict::kFailed, v.image.digest, FirstFailedCheck(v), v.reason);
     case imagesig::ImageVerificationResult::kCouldNotComplete:
-      return Result3(Verdict::kInconclusive, v.image.digest, "", v.reason);
+      return Make(Verdict::kInconclusive, v.image.digest, "", v.reason);
   }
-  return Result3(Verdict::kInconclusive, v.image.digest, "", "unknown verification result");
+  return Make(Verdict::kInconclusive, v.image.digest, "", "unknown verification result");
 }
 
 RegistryImageChecker::RegistryImageChecker(
@@ -90,7 +90,7 @@ ImageCheckResult RegistryImageChecker::Check(const oci::Reference& image,
   const milliseconds left =
       std::chrono::duration_cast<milliseconds>(deadline - std::chrono::steady_clock::now());
   if (left <= milliseconds(0)) {
-    return Result3(Verdict::kInconclusive, image.digest, "",
+    return Make(Verdict::kInconclusive, image.digest, "",
                    "the deadline passed before " + image.ToString() + " could be verified");
   }
   oci::RegistryOptions options;
@@ -105,7 +105,7 @@ ImageCheckResult RegistryImageChecker::Check(const oci::Reference& image,
   Result<imagesig::ImageVerifier> verifier =
       imagesig::ImageVerifier::Create(trust_policy, trust_store, std::move(verification_options));
   if (!verifier.ok()) {
-    return Result3(Verdict::kInconclusive, image.digest, "",
+    return Make(Verdict::kInconclusive, image.digest, "",
                    "cannot verify " + image.ToString() + ": " + verifier.status().message());
   }
   Result<std::unique_ptr<oci::RegistryRepository>> repository =
