@@ -92,7 +92,7 @@ struct Fixture {
     request.profile.profile_name = "bench";
     request.package_name = "package.zip";
     const store::SigningJobRecord job =
-        OrDie(service.SignPackage(caller, request, *in, *out), "SignPackage");
+        OrDie(service.SignPackage(caller, request, *in, *out), "SignPackage").job;
     if (!out->Close().ok()) std::exit(1);
     package = OrDie(ReadSmallFile(signed_zip, fs::file_size(signed_zip), "signed package"), "signed package");
     verifier = OrDie(deploy::PackageVerifier::Create({ca->root()}, *store, SystemClock()), "verifier");
