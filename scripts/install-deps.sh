@@ -16,6 +16,8 @@ if [[ "${1:-}" == "--test" ]]; then
   # The OCI registry the image tests start (distribution 2.8), the tools that build and push test
   # images, htpasswd for its basic-auth set-up, curl to wait for it.
   packages+=(docker-registry skopeo umoci apache2-utils curl)
+  # wrk: bench/admission_bench.sh posts AdmissionReviews under load.
+  packages+=(wrk)
   # prometheus: its promtool checks the /metrics scrape (tests/integration/metering_test.py).
   packages+=(prometheus)
   # python3-yaml: tests/integration/pipelines_test.py and kubernetes_manifests_test.py parse

@@ -151,6 +151,58 @@ Result<AdmissionRule> ParseRule(const Json& json, size_t index,
   return rule;
 }
 
+// host[:port], as a reference's registry part spells it.
+bool IsValidRegistryHost(std::string_view host) {
+  if (host.empty() || host.size() > 255) return false;
+  for (char c : host) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == '.' || c == '-' || c == ':' || c == '[' || c == ']';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+Result<RegistrySettings> ParseRegistries(const Json& json, const std::filesystem::path& base_dir,
+                                         std::string_view source) {
+  if (!json.is_object()) return Invalid(source, "registries", "must be an object");
+  SIGNET_RETURN_IF_ERROR(
+      CheckMembers(json, {"insecure", "caFile", "dockerConfig"}, source, "registries"));
+  RegistrySettings out;
+  if (auto it = json.find("insecure"); it != json.end()) {
+    if (!it->is_array()) {
+      return Invalid(source, "registries.insecure", "must be an array of HOST[:PORT]");
+    }
+    for (const Json& host : *it) {
+      if (!host.is_string() || !IsValidRegistryHost(host.get<std::string>())) {
+        return Invalid(source, "registries.insecure",
+                       "holds " + host.dump() + ", which is not a registry HOST[:PORT]");
+      }
+      out.insecure.push_back(host.get<std::string>());
+    }
+  }
+  std::error_code ec;
+  if (auto it = json.find("caFile"); it != json.end()) {
+    if (!it->is_string() || it->get<std::string>().empty()) {
+      return Invalid(source, "registries.caFile", "must be a path");
+    }
+    out.ca_file = base_dir / it->get<std::string>();
+    if (!std::filesystem::is_regular_file(out.ca_file, ec)) {
+      return Invalid(source, "registries.caFile", out.ca_file.string() + " is not a file");
+    }
+  }
+  if (auto it = json.find("dockerConfig"); it != json.end()) {
+    if (!it->is_string() || it->get<std::string>().empty()) {
+      return Invalid(source, "registries.dockerConfig", "must be a path");
+    }
+    out.docker_config = base_dir / it->get<std::string>();
+    if (!std::filesystem::is_regular_file(out.docker_config, ec)) {
+      return Invalid(source, "registries.dockerConfig",
+                     out.docker_config.string() + " is not a file");
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string_view AdmissionModeName(AdmissionMode mode) {
@@ -192,7 +244,7 @@ Result<AdmissionPolicy> AdmissionPolicy::Parse(std::string_view text,
   }
   SIGNET_RETURN_IF_ERROR(CheckMembers(json,
                                       {"rules", "unmatchedImages", "exemptNamespaces", "failOpen",
-                                       "deadlineMillis", "cache"},
+                                       "deadlineMillis", "cache", "registries"},
                                       source, ""));
   AdmissionPolicy policy;
   std::string revision_input(text);
@@ -253,6 +305,9 @@ Result<AdmissionPolicy> AdmissionPolicy::Parse(std::string_view text,
     c.tag_ttl = std::chrono::seconds(tag);
     c.verified_ttl = std::chrono::seconds(verified);
     c.failed_ttl = std::chrono::seconds(failed);
+  }
+  if (auto it = json.find("registries"); it != json.end()) {
+    SIGNET_ASSIGN_OR_RETURN(policy.registries_, ParseRegistries(*it, base_dir, source));
   }
   policy.revision_ = oci::Sha256Digest(revision_input);
   return policy;

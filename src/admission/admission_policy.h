@@ -14,6 +14,10 @@
 //     "exemptNamespaces": ["kube-system"],  // default ["kube-system"]
 //     "failOpen": false,                    // default false: inconclusive denies under Enforce
 //     "deadlineMillis": 8000,               // default 8000, below the webhook's timeoutSeconds 10
+//     "registries": {"insecure": ["127.0.0.1:5000"],    // host[:port] reached over plain HTTP
+//                    "caFile": "registry-ca.pem",       // PEM CAs for HTTPS; default: system
+//                    "dockerConfig": "docker/config.json"},  // credentials (`auths`); default:
+//                                                       // $DOCKER_CONFIG or ~/.docker
 //     "cache": {"maxEntries": 10000, "tagTtlSeconds": 60,
 //               "verifiedTtlSeconds": 300, "failedTtlSeconds": 30}
 //   }
@@ -71,6 +75,13 @@ struct CacheSettings {
   std::chrono::seconds failed_ttl{30};
 };
 
+// How registries are reached (oci::RegistryOptions); paths are resolved against the policy file.
+struct RegistrySettings {
+  std::vector<std::string> insecure;    // host[:port]
+  std::filesystem::path ca_file;        // empty: the system trust store
+  std::filesystem::path docker_config;  // empty: the Docker client's default location
+};
+
 class AdmissionPolicy {
  public:
   // `base_dir` resolves relative paths; `environments` resolves fromEnvironment (may be null
@@ -91,6 +102,7 @@ class AdmissionPolicy {
   bool fail_open() const { return fail_open_; }
   std::chrono::milliseconds deadline() const { return deadline_; }
   const CacheSettings& cache() const { return cache_; }
+  const RegistrySettings& registries() const { return registries_; }
   const std::string& revision() const { return revision_; }
 
  private:
@@ -101,6 +113,7 @@ class AdmissionPolicy {
   bool fail_open_ = false;
   std::chrono::milliseconds deadline_{8000};
   CacheSettings cache_;
+  RegistrySettings registries_;
   std::string revision_;
 };
 

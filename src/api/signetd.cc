@@ -10,6 +10,8 @@
 #include <system_error>
 
 #include "admission/admission_policy.h"
+#include "admission/registry_image_checker.h"
+#include "admission/signer_revocation_checker.h"
 #include "api/admission_api.h"
 #include "api/aws_error.h"
 #include "api/lambda_api.h"
@@ -181,18 +183,6 @@ std::string S3OperationLabel(const HttpRequestView& request) {
   return (object ? "Object" : "Bucket") + std::string(method);
 }
 
-// The ImageChecker until image signature verification (imagesig) is wired in: every image a
-// rule covers is inconclusive, so Enforce rules deny (fail closed) and the message says why.
-class UnavailableImageChecker final : public admission::ImageChecker {
- public:
-  admission::ImageCheckResult Check(const oci::Reference&, const notary::TrustPolicy&,
-                                    const notary::TrustStore&,
-                                    std::chrono::steady_clock::time_point) const override {
-    return {admission::ImageCheckResult::Verdict::kInconclusive, "", "",
-            "image signature verification is not available in this signetd build"};
-  }
-};
-
 }  // namespace
 
 // The data directory's lock, released last (Parts' first member).
@@ -305,7 +295,10 @@ Result<std::unique_ptr<Signetd>> Signetd::Open(const SignetdConfig& config) {
                                          &parts->meter->config().environments));
     spdlog::info("admission policy {} revision {}: {} rules", config.admission_policy.string(),
                  policy.revision(), policy.rules().size());
-    parts->image_checker = std::make_unique<UnavailableImageChecker>();
+    parts->image_checker = std::make_unique<admission::RegistryImageChecker>(
+        policy.registries(),
+        std::make_shared<const admission::SignerRevocationChecker>(*parts->signer),
+        *config.clock);
     parts->admission = std::make_unique<admission::AdmissionWebhook>(
         std::make_shared<const admission::AdmissionPolicy>(std::move(policy)),
         *parts->image_checker, *config.clock);

@@ -173,6 +173,14 @@ TEST(AdmissionPolicyTest, ErrorsNameTheMember) {
       {Json{{"deadlineMillis", 1.5}}, "deadlineMillis must be an integer"},
       {Json{{"exemptNamespaces", "kube-system"}}, "exemptNamespaces must be an array"},
       {Json{{"cache", {{"maxEntries", 0}}}}, "cache.maxEntries must be between 1"},
+      {Json{{"registries", Json::array()}}, "registries must be an object"},
+      {Json{{"registries", {{"insecur", Json::array()}}}}, "unknown member registries.insecur"},
+      {Json{{"registries", {{"insecure", "127.0.0.1:5000"}}}}, "registries.insecure must be"},
+      {Json{{"registries", {{"insecure", {"http://127.0.0.1:5000"}}}}},
+       "registries.insecure holds \"http://127.0.0.1:5000\""},
+      {Json{{"registries", {{"caFile", "missing.pem"}}}}, "registries.caFile"},
+      {Json{{"registries", {{"caFile", ""}}}}, "registries.caFile must be a path"},
+      {Json{{"registries", {{"dockerConfig", "missing.json"}}}}, "registries.dockerConfig"},
   };
   for (const Case& c : cases) {
     Result<AdmissionPolicy> policy = dir.Parse(c.json);
@@ -198,6 +206,23 @@ TEST(AdmissionPolicyTest, LoadResolvesPathsBesideTheFile) {
   ASSERT_TRUE(policy.ok()) << policy.status().ToString();
   EXPECT_EQ(policy->rules()[0].trust_policy_file,
             dir.path() / "notation" / "trustpolicy.oci.json");
+}
+
+TEST(AdmissionPolicyTest, RegistriesResolvePathsBesideTheFile) {
+  PolicyDir dir;
+  EXPECT_TRUE(dir.Parse(Json::object())->registries().insecure.empty());
+  EXPECT_TRUE(dir.Parse(Json::object())->registries().ca_file.empty());
+  WriteFile(dir.path() / "certs" / "ca.pem", "-----BEGIN CERTIFICATE-----\n");
+  WriteFile(dir.path() / "docker" / "config.json", "{}");
+  Result<AdmissionPolicy> policy = dir.Parse(
+      Json{{"registries",
+            {{"insecure", {"127.0.0.1:5000", "registry.local"}},
+             {"caFile", "certs/ca.pem"},
+             {"dockerConfig", "docker/config.json"}}}});
+  ASSERT_TRUE(policy.ok()) << policy.status().ToString();
+  EXPECT_THAT(policy->registries().insecure, ElementsAre("127.0.0.1:5000", "registry.local"));
+  EXPECT_EQ(policy->registries().ca_file, dir.path() / "certs" / "ca.pem");
+  EXPECT_EQ(policy->registries().docker_config, dir.path() / "docker" / "config.json");
 }
 
 }  // namespace

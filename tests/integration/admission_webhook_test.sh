@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The admission webhook of a real signetd over TLS, driven by curl with AdmissionReviews shaped
 # like the API server's. The serving certificate comes from `signet admission cert` and curl
-# checks it against the printed caBundle under the Service's DNS name. Image verification
-# proper awaits imagesig: here no rule's image is verified (fail-closed denial), and the cases
-# are unmatched images, exempt namespaces, unknown kinds, malformed bodies, plain HTTP refused.
+# checks it against the printed caBundle under the Service's DNS name. The rule's registry
+# (registry.acme.io) cannot be reached from here, so its images are inconclusive (fail-closed
+# denial); the cases are unmatched images, exempt namespaces, unknown kinds, malformed bodies,
+# plain HTTP refused. Verification against a real registry: admission_registry_test.sh.
 #   admission_webhook_test.sh SIGNETD SIGNET
 set -u
 signetd="$1"

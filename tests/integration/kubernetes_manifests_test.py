@@ -66,7 +66,8 @@ def main():
     check(len(policy_maps) == 1, "one ConfigMap holds policy.json")
     policy = json.loads(policy_maps[0]["data"]["policy.json"])
     check(set(policy) <= {"rules", "unmatchedImages", "exemptNamespaces", "failOpen",
-                          "deadlineMillis", "cache"}, "policy.json has only documented members")
+                          "deadlineMillis", "cache", "registries"},
+          "policy.json has only documented members")
     check(policy.get("failOpen", False) is False, "the example policy fails closed")
     json.loads(policy_maps[0]["data"]["trustpolicy.oci.json"])
     deadline_ms = policy.get("deadlineMillis", 8000)
