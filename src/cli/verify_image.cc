@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <ostream>
 
+#include "cli/check_report.h"
 #include "cli/signetd_revocation_checker.h"
 #include "cli/verify_zip.h"
 #include "core/file.h"
@@ -20,6 +21,7 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 
 constexpr size_t kMaxTrustPolicyBytes = 1 << 20;
+constexpr ReportLayout kSignatureLayout{.indent = 4, .label_width = 20};
 
 std::string Env(const EnvLookup& env, std::string_view name) {
   std::optional<std::string> value = env(name);
@@ -74,24 +76,9 @@ json SignatureJson(const imagesig::TriedSignature& s) {
   j["result"] = notary::VerificationResultName(o.result());
   if (o.failed_check()) j["failedCheck"] = notary::VerificationCheckName(*o.failed_check());
   if (!o.verified()) j["reason"] = o.reason();
-  for (const notary::CheckResult& c : o.checks()) {
-    j["checks"].push_back({{"check", notary::VerificationCheckName(c.check)},
-                           {"status", notary::CheckStatusName(c.status)},
-                           {"action", notary::VerificationActionName(c.action)},
-                           {"message", c.message}});
-  }
+  j["checks"] = ChecksJson(o);
   j["warnings"] = o.warnings();
-  if (const auto& envelope = o.envelope()) {
-    const auto& attrs = envelope->signed_attributes;
-    j["signer"] = {
-        {"signingProfileVersionArn", s.profile_version_arn},
-        {"signingJobArn", s.job_arn},
-        {"signingScheme", notary::SigningSchemeName(attrs.scheme)},
-        {"signingTime", FormatRfc3339(attrs.signing_time)},
-        {"expiry", attrs.expiry ? json(FormatRfc3339(*attrs.expiry)) : json(nullptr)},
-        {"subject",
-         envelope->certificate_chain.empty() ? "" : envelope->certificate_chain[0].Subject()}};
-  }
+  if (const auto& envelope = o.envelope()) j["signer"] = SignerJson(*envelope);
   return j;
 }
 
@@ -112,29 +99,8 @@ void PrintHuman(const json& d, std::ostream& out) {
   for (const json& s : d["signatures"]) {
     out << "  signature " << s["digest"].get<std::string>() << ": " << s["summary"].get<std::string>()
         << "\n";
-    for (const json& c : s["checks"]) {
-      out << "    " << std::left << std::setw(20) << c["check"].get<std::string>();
-      if (c["message"].get<std::string>().empty()) {
-        out << c["status"].get<std::string>();
-      } else {
-        out << std::setw(8) << c["status"].get<std::string>() << c["message"].get<std::string>();
-        if (c["status"] == "failed" && c["action"] == "log") out << " (logged, not enforced)";
-      }
-      out << "\n";
-    }
-    if (!s["signer"].is_null()) {
-      const json& signer = s["signer"];
-      if (!signer["signingProfileVersionArn"].get<std::string>().empty()) {
-        out << "    profile version     " << signer["signingProfileVersionArn"].get<std::string>() << "\n";
-      }
-      if (!signer["signingJobArn"].get<std::string>().empty()) {
-        out << "    signing job         " << signer["signingJobArn"].get<std::string>() << "\n";
-      }
-      out << "    signed at           " << signer["signingTime"].get<std::string>() << "\n";
-      if (!signer["expiry"].is_null()) {
-        out << "    expires             " << signer["expiry"].get<std::string>() << "\n";
-      }
-    }
+    PrintCheckLines(s["checks"], kSignatureLayout, out);
+    if (!s["signer"].is_null()) PrintSignerLines(s["signer"], kSignatureLayout, false, out);
   }
   if (d["untriedSignatures"].get<size_t>() > 0) {
     out << "  " << d["untriedSignatures"].get<size_t>() << " more signature(s) not tried (limit "

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <ostream>
 
+#include "cli/check_report.h"
 #include "cli/signetd_revocation_checker.h"
 #include "core/file.h"
 #include "notary/trust_policy.h"
@@ -75,11 +76,6 @@ std::string RevocationSource(const VerifyZipOptions& options) {
              : "signetd GetRevocationStatus at " + options.connection.endpoint + " (not cached)";
 }
 
-std::string AttributeOrEmpty(const notary::EnvelopeContent& content, std::string_view key) {
-  const notary::ExtendedAttribute* a = content.signed_attributes.Find(key);
-  return a ? a->value : "";
-}
-
 // The report of one verification, as JSON; the human form is printed from it.
 struct Report {  // NOLINT(bugprone-exception-escape): json's constructor throws only bad_alloc
   json doc;
@@ -89,13 +85,7 @@ struct Report {  // NOLINT(bugprone-exception-escape): json's constructor throws
 Report FromOutcome(const VerifyZipOptions& options, const zipsig::PackageContent& package,
                    const notary::VerificationOutcome& outcome) {
   Report r;
-  json checks = json::array();
-  for (const notary::CheckResult& c : outcome.checks()) {
-    checks.push_back({{"check", notary::VerificationCheckName(c.check)},
-                      {"status", notary::CheckStatusName(c.status)},
-                      {"action", notary::VerificationActionName(c.action)},
-                      {"message", c.message}});
-  }
+  json checks = ChecksJson(outcome);
   std::string result(notary::VerificationResultName(outcome.result()));
   std::string failed_check =
       outcome.failed_check() ? std::string(notary::VerificationCheckName(*outcome.failed_check())) : "";
@@ -103,15 +93,8 @@ Report FromOutcome(const VerifyZipOptions& options, const zipsig::PackageContent
   r.valid = outcome.verified();
   json signer = nullptr;
   if (const auto& envelope = outcome.envelope()) {
-    const std::string version_arn = AttributeOrEmpty(*envelope, notary::kSigningProfileVersionAttribute);
-    signer = {{"signingProfileVersionArn", version_arn},
-              {"signingJobArn", AttributeOrEmpty(*envelope, notary::kSigningJobAttribute)},
-              {"signingScheme", notary::SigningSchemeName(envelope->signed_attributes.scheme)},
-              {"signingTime", FormatRfc3339(envelope->signed_attributes.signing_time)},
-              {"expiry", envelope->signed_attributes.expiry
-                             ? json(FormatRfc3339(*envelope->signed_attributes.expiry))
-                             : json(nullptr)},
-              {"subject", envelope->certificate_chain.empty() ? "" : envelope->certificate_chain[0].Subject()}};
+    signer = SignerJson(*envelope);
+    const std::string version_arn = signer["signingProfileVersionArn"];
     if (r.valid && !options.allowed_profile_versions.empty()) {
       bool allowed = false;
       for (const std::string& a : options.allowed_profile_versions) allowed |= a == version_arn;
@@ -173,28 +156,8 @@ void PrintHuman(const Report& r, std::ostream& out) {
   out << d["file"].get<std::string>() << ": " << (r.valid ? "signature verified" : "NOT verified");
   if (!r.valid) out << " (" << d["reason"].get<std::string>() << ")";
   out << "\n";
-  for (const json& c : d["checks"]) {
-    out << "  " << std::left << std::setw(21) << c["check"].get<std::string>();
-    if (c["message"].get<std::string>().empty()) {
-      out << c["status"].get<std::string>();
-    } else {
-      out << std::setw(8) << c["status"].get<std::string>() << c["message"].get<std::string>();
-      if (c["status"] == "failed" && c["action"] == "log") out << " (logged, not enforced)";
-    }
-    out << "\n";
-  }
-  if (!d["signer"].is_null()) {
-    const json& s = d["signer"];
-    out << "  signer               " << s["subject"].get<std::string>() << "\n";
-    if (!s["signingProfileVersionArn"].get<std::string>().empty()) {
-      out << "  profile version      " << s["signingProfileVersionArn"].get<std::string>() << "\n";
-    }
-    if (!s["signingJobArn"].get<std::string>().empty()) {
-      out << "  signing job          " << s["signingJobArn"].get<std::string>() << "\n";
-    }
-    out << "  signed at            " << s["signingTime"].get<std::string>() << "\n";
-    if (!s["expiry"].is_null()) out << "  expires              " << s["expiry"].get<std::string>() << "\n";
-  }
+  PrintCheckLines(d["checks"], ReportLayout{}, out);
+  if (!d["signer"].is_null()) PrintSignerLines(d["signer"], ReportLayout{}, true, out);
   if (d.contains("revocationSource")) {
     out << "  revocation source    " << d["revocationSource"].get<std::string>() << "\n";
   }
