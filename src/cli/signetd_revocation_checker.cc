@@ -5,30 +5,21 @@
 
 #include "api/sigv4.h"
 #include "cli/aws_connection.h"
-#include "signer/signer_service.h"
+#include "signer/revocation_query.h"
 
 namespace signet::cli {
 
 using notary::RevocationStatus;
 
 RevocationStatus SignetdRevocationChecker::Check(const notary::EnvelopeContent& content) const {
-  const notary::ExtendedAttribute* version =
-      content.signed_attributes.Find(notary::kSigningProfileVersionAttribute);
-  const notary::ExtendedAttribute* job = content.signed_attributes.Find(notary::kSigningJobAttribute);
-  if (version == nullptr || job == nullptr) {
-    return RevocationStatus::Unknown(
-        "the signature names no signing profile version and job, so signetd cannot tell "
-        "whether it was revoked");
-  }
-  std::string query = "signatureTimestamp=" +
-                      api::UriEncode(FormatRfc3339(content.signed_attributes.signing_time), true) +
-                      "&platformId=" + api::UriEncode(platform_id_, true) +
-                      "&profileVersionArn=" + api::UriEncode(version->value, true) +
-                      "&jobArn=" + api::UriEncode(job->value, true);
-  const std::vector<crypto::Certificate>& chain = content.certificate_chain;
-  for (size_t i = 0; i + 1 < chain.size(); ++i) {
-    query += "&certificateHashes=" + signer::SignerService::CertificateHash(chain[i], chain[i + 1]);
-  }
+  Result<signer::RevocationStatusRequest> request = signer::RevocationRequestFor(content, platform_id_);
+  if (!request.ok()) return RevocationStatus::Unknown(request.status().message());
+  std::string query =
+      "signatureTimestamp=" + api::UriEncode(FormatRfc3339(request->signature_timestamp), true) +
+      "&platformId=" + api::UriEncode(request->platform_id, true) +
+      "&profileVersionArn=" + api::UriEncode(request->profile_version_arn, true) +
+      "&jobArn=" + api::UriEncode(request->job_arn, true);
+  for (const std::string& hash : request->certificate_hashes) query += "&certificateHashes=" + hash;
 
   Result<api::AwsResponse> response = [&] {
     std::lock_guard<std::mutex> lock(mu_);
@@ -46,19 +37,14 @@ RevocationStatus SignetdRevocationChecker::Check(const notary::EnvelopeContent& 
       !body["revokedEntities"].is_array()) {
     return RevocationStatus::Unknown("GetRevocationStatus answered something unreadable");
   }
-  std::string revoked;
+  std::vector<std::string> revoked;
   for (const nlohmann::json& entity : body["revokedEntities"]) {
     if (!entity.is_string()) {
       return RevocationStatus::Unknown("GetRevocationStatus answered something unreadable");
     }
-    const std::string e = entity;
-    const std::string what = e == job->value       ? "signing job "
-                             : e == version->value ? "signing profile version "
-                                                   : "certificate ";
-    revoked += (revoked.empty() ? "" : "; ") + what + e + " is revoked";
+    revoked.push_back(entity.get<std::string>());
   }
-  if (revoked.empty()) return RevocationStatus::NotRevoked();
-  return RevocationStatus::Revoked(revoked);
+  return signer::RevocationStatusFor(*request, revoked);
 }
 
 }  // namespace signet::cli

@@ -39,6 +39,7 @@
 #include "signer/caller.h"
 #include "signer/certificate_authority.h"
 #include "signer/platform.h"
+#include "signer/revocation_query.h"
 #include "store/bucket_store.h"
 #include "store/store.h"
 #include "zipsig/byte_source.h"
@@ -133,14 +134,6 @@ inline constexpr std::string_view kUploadDestinationBucket = "(response body)";
 inline constexpr std::string_view kDefaultPackageName = "package.zip";
 // The job metadata entry that carries a StartSigningJob's environment to its worker.
 inline constexpr std::string_view kEnvironmentMetadata = "signet:environment";
-
-struct RevocationStatusRequest {
-  Timestamp signature_timestamp;
-  std::string platform_id;
-  std::string profile_version_arn;
-  std::string job_arn;
-  std::vector<std::string> certificate_hashes;  // lower-case hex SHA-384(TBS(cert) || TBS(issuer))
-};
 
 class SigningMaterialCache;
 struct SigningMaterial;
