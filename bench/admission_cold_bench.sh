@@ -77,4 +77,6 @@ if server:
     print(f"  server-side: p50 {pct(server, 50):.2f} ms, p99 {pct(server, 99):.2f} ms ({len(server)} reviews)")
 print("  goal: p99 <= 20 ms (Ratify publishes 965 ms)")
 PY
+echo "signetd RSS with $n cached decisions: $(awk '/VmRSS/ {printf "%.1f MB", $2 / 1024}' "/proc/$daemon_pid/status")" \
+  "(bench/admission_cache_bench: the cache's own memory at 100,000)"
 echo "machine after: load average $(cut -d' ' -f1-3 /proc/loadavg)"

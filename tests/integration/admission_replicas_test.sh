@@ -88,6 +88,14 @@ second_owner_refused() {
   grep -q 'in use by another signetd' "$work/second.err"
 }
 check "a second owner of the data directory is still refused" second_owner_refused
+refused_replica() {  # refused_replica MESSAGE ARGS...: the replica exits 1 saying MESSAGE
+  timeout 10 "$signetd" --listen 127.0.0.1:0 --admission-replica "${@:2}" >/dev/null 2>"$work/refused.err"
+  [[ $? -eq 1 ]] && grep -q "$1" "$work/refused.err"
+}
+check "a replica of a directory no signetd initialised is refused" refused_replica \
+  "not initialised" --data-dir "$work/empty" --admission-policy "$work/policy/policy.json" "${tls[@]}"
+check "a replica without an admission policy is refused" refused_replica \
+  "needs --admission-policy" --data-dir "$data"
 
 # Revoke through A; poll B until it denies.
 aws_ signer revoke-signature --job-id "$job" --reason "test: key compromise" || die "revoke-signature"
