@@ -30,7 +30,7 @@ sign app >/dev/null || die "sign signet/app"
 repos=$work/plain/data/docker/registry/v2/repositories/signet
 [[ -d $repos/app ]] || die "registry storage layout not found at $repos"
 for ((i = 0; i < n; i++)); do cp -r "$repos/app" "$repos/cold-$i"; done
-# signetd's request log (info) gives its own time per review: restart it at info level.
+# signetd's request log (info, on stdout) gives its own time per review: restart it at info level.
 kill -TERM "$daemon_pid" && wait "$daemon_pid" 2>/dev/null
 daemon_pid=""
 "$signetd" --data-dir "$data" --listen 127.0.0.1:0 --log-level info \
@@ -44,7 +44,7 @@ for ((i = 0; i < 150; i++)); do
 done
 [[ -n $endpoint ]] || die "signetd did not restart"
 
-python3 - "$endpoint" "$work/pki/ca.crt" "$reg" "$n" "$work/signetd.log" <<'PY'
+python3 - "$endpoint" "$work/pki/ca.crt" "$reg" "$n" "$work/signetd.out" <<'PY'
 import http.client, json, re, ssl, statistics, sys, time, urllib.parse
 endpoint, ca, reg, n, log = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5]
 url = urllib.parse.urlparse(endpoint)
