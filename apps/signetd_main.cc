@@ -39,6 +39,15 @@ int main(int argc, char** argv) {
                  "/admission/validate and /admission/mutate (HTTPS only; README: Kubernetes "
                  "admission)")
       ->check(CLI::ExistingFile);
+  int revocation_poll_ms = 250;
+  app.add_option("--admission-revocation-poll-ms", revocation_poll_ms,
+                 "how often the admission cache reads the installation's revocations: the bound "
+                 "on how long one made through another signetd stays unseen here")
+      ->capture_default_str()
+      ->check(CLI::Range(10, 60000));
+  app.add_flag("--admission-replica", config.admission_replica,
+               "serve only the admission webhook from the data directory another signetd of "
+               "the installation owns (README: Kubernetes admission)");
   app.add_option("--subject-country", config.subject_country,
                  "C of the certificates signetd issues (profile leaves; a new data directory's "
                  "CAs): two upper-case letters")
@@ -73,6 +82,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   config.max_clock_skew = std::chrono::minutes(skew_minutes);
+  config.admission_revocation_poll = std::chrono::milliseconds(revocation_poll_ms);
   spdlog::set_level(spdlog::level::from_str(log_level));
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %l %v", spdlog::pattern_time_type::utc);
 

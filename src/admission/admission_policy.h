@@ -70,7 +70,8 @@ struct AdmissionRule {
 struct CacheSettings {
   size_t max_entries = 10'000;  // per cache (decisions, tag resolutions)
   std::chrono::seconds tag_ttl{60};
-  // Also the bound on how long a revocation may go unseen without an explicit invalidation.
+  // Without signetd's revocation watch (admission/revocation_watch.h), also the bound on how
+  // long a revocation may go unseen.
   std::chrono::seconds verified_ttl{300};
   std::chrono::seconds failed_ttl{30};
 };

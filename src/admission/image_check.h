@@ -11,6 +11,8 @@
 
 #include <chrono>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "notary/trust_policy.h"
 #include "notary/trust_store.h"
@@ -20,6 +22,12 @@ namespace signet::admission {
 
 struct ImageCheckResult {
   enum class Verdict { kVerified, kFailed, kInconclusive };
+
+  ImageCheckResult() = default;
+  // {verdict, digest, failed_check, message}, the signatures unknown.
+  ImageCheckResult(Verdict v, std::string d, std::string check, std::string why)
+      : verdict(v), digest(std::move(d)), failed_check(std::move(check)), message(std::move(why)) {}
+
   Verdict verdict = Verdict::kInconclusive;
   // The manifest digest ("sha256:…") the reference resolved to; set whenever it was resolved,
   // whatever the verdict. Empty when the tag could not be resolved.
@@ -29,6 +37,14 @@ struct ImageCheckResult {
   std::string failed_check;
   // Why, for people ("registry localhost:5000 unreachable: connection refused").
   std::string message;
+  // For kVerified: the signet signatures the verdict rests on, so that a revocation drops only
+  // the cached results it affects (revocation_watch.h). Empty means unknown: such a result is
+  // dropped by every revocation in the installation.
+  struct SignedBy {
+    std::string job_arn;              // its signing job (notary::kSigningJobAttribute)
+    std::string profile_version_arn;  // its signing profile version
+  };
+  std::vector<SignedBy> signed_by;
 };
 
 std::string_view VerdictName(ImageCheckResult::Verdict verdict);  // "verified", "failed", ...

@@ -215,6 +215,15 @@ size_t VerificationCache::InvalidateDigest(std::string_view digest) {
   return erased;
 }
 
+size_t VerificationCache::InvalidateVerifiedIf(
+    const std::function<bool(const ImageCheckResult&)>& affected) {
+  std::lock_guard lock(mu_);
+  ++generation_;  // a verification running now may have read the state before the revocation
+  return results_.EraseIf([&affected](const std::string&, const CachedResult& e) {
+    return e.result.verdict == Verdict::kVerified && affected(e.result);
+  });
+}
+
 size_t VerificationCache::result_entries() const {
   std::lock_guard lock(mu_);
   return results_.size();

@@ -12,8 +12,9 @@
 //  - Verifications run on the cache's own worker threads, so a caller waits only until its
 //    deadline; a verification that finishes later still fills the cache. Queued verifications
 //    are bounded too (a full queue answers Inconclusive at once).
-//  - InvalidateAll() / InvalidateDigest() drop entries (revocation); a verification already
-//    running when they are called does not write its result into the cache.
+//  - InvalidateAll() / InvalidateDigest() / InvalidateVerifiedIf() drop entries (revocation); a
+//    verification already running when they are called does not write its result into the
+//    cache.
 //
 // Thread-safe. The checker must outlive the cache; the destructor waits for running checks.
 #pragma once
@@ -23,6 +24,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -77,6 +79,9 @@ class VerificationCache {
   void InvalidateAll();
   // Drops the results and tag resolutions of manifest `digest` ("sha256:…"); returns how many.
   size_t InvalidateDigest(std::string_view digest);
+  // Drops the cached kVerified results for which `affected` holds (a revocation: see
+  // revocation_watch.h); tag resolutions stay. Returns how many.
+  size_t InvalidateVerifiedIf(const std::function<bool(const ImageCheckResult&)>& affected);
 
   size_t result_entries() const;
   size_t tag_entries() const;

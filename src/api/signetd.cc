@@ -11,6 +11,7 @@
 
 #include "admission/admission_policy.h"
 #include "admission/registry_image_checker.h"
+#include "admission/revocation_watch.h"
 #include "admission/signer_revocation_checker.h"
 #include "api/admission_api.h"
 #include "api/aws_error.h"
@@ -213,6 +214,7 @@ struct Signetd::Parts {
   AccessKeyTable access_keys;
   std::unique_ptr<admission::ImageChecker> image_checker;
   std::unique_ptr<admission::AdmissionWebhook> admission;
+  std::unique_ptr<admission::RevocationWatch> revocation_watch;  // after admission: stops first
   std::unique_ptr<HttpServer> http;
 };
 
@@ -230,20 +232,39 @@ Result<std::unique_ptr<Signetd>> Signetd::Open(const SignetdConfig& config) {
   ca_options.state = config.subject_state;
   ca_options.organization = config.subject_organization;
   SIGNET_RETURN_IF_ERROR(signer::ValidateCaOptions(ca_options));
-  SIGNET_RETURN_IF_ERROR(MakePrivateDirectory(dir));
+  // A replica reads the directory another signetd owns: it creates, locks and writes nothing.
+  const bool replica = config.admission_replica;
+  if (replica && config.admission_policy.empty()) {
+    return FailedPreconditionError("an admission replica (--admission-replica) serves the "
+                                   "admission webhook only: it needs --admission-policy");
+  }
+  if (!replica) {
+    SIGNET_RETURN_IF_ERROR(MakePrivateDirectory(dir));
+  }
   const fs::path access_keys_file = dir / "access-keys.json";
   const bool first_start = !fs::exists(access_keys_file);
+  if (replica && first_start) {
+    return FailedPreconditionError("the data directory " + dir.string() +
+                                   " is not initialised: an admission replica shares the "
+                                   "directory of a signetd of the installation; start that first");
+  }
   const Timestamp now = config.clock->Now();
 
   auto parts = std::make_unique<Parts>();
-  SIGNET_ASSIGN_OR_RETURN(parts->lock.fd, LockDataDirectory(dir));
+  if (!replica) {
+    SIGNET_ASSIGN_OR_RETURN(parts->lock.fd, LockDataDirectory(dir));
+  }
   SIGNET_ASSIGN_OR_RETURN(parts->store, store::SqliteStore::Open(dir / "signet.db"));
   SIGNET_ASSIGN_OR_RETURN(parts->keys, keys::FileKeyStore::Open(dir / "keys"));
   SIGNET_ASSIGN_OR_RETURN(parts->ca,
                           signer::CertificateAuthority::Open(*parts->keys, dir, ca_options, now));
-  SIGNET_ASSIGN_OR_RETURN(parts->buckets, store::BucketStore::Open(dir / "buckets"));
+  if (!replica) {
+    SIGNET_ASSIGN_OR_RETURN(parts->buckets, store::BucketStore::Open(dir / "buckets"));
+  }
 
-  if (first_start) {
+  if (replica) {
+    // No SigV4 routes: the access keys stay with the owning signetd.
+  } else if (first_start) {
     AccessKey admin =
         AccessKeyTable::Generate(config.scope.partition, config.scope.account, "admin");
     SIGNET_RETURN_IF_ERROR(WriteSharedCredentialsFile(dir / "credentials", "default", admin));
@@ -267,22 +288,24 @@ Result<std::unique_ptr<Signetd>> Signetd::Open(const SignetdConfig& config) {
   parts->signer = std::make_unique<signer::SignerService>(
       *parts->store, parts->buckets.get(), *parts->keys, *parts->ca, *parts->billing,
       signer_options);
-  SIGNET_RETURN_IF_ERROR(parts->signer->Start());
-  // Signed packages on their way out (POST /signing-jobs/package); a crash may leave some.
-  std::error_code ec;
-  fs::remove_all(dir / "tmp", ec);
-  parts->signer_api = std::make_unique<SignerApi>(*parts->signer, dir / "tmp");
-  parts->s3_api = std::make_unique<S3Api>(*parts->buckets, *config.clock);
-  SIGNET_ASSIGN_OR_RETURN(std::vector<crypto::Certificate> anchors,
-                          LoadTrustAnchors(dir, parts->ca->root()));
-  SIGNET_ASSIGN_OR_RETURN(parts->package_verifier,
-                          deploy::PackageVerifier::Create(std::move(anchors), *parts->store,
-                                                          *config.clock));
-  deploy::LambdaOptions lambda_options{config.scope.partition, config.scope.region, config.clock};
-  lambda_options.environments = DeployEnvironments(parts->meter->config().environments);
-  parts->lambda = std::make_unique<deploy::LambdaService>(
-      *parts->store, parts->buckets.get(), *parts->package_verifier, std::move(lambda_options));
-  parts->lambda_api = std::make_unique<LambdaApi>(*parts->lambda);
+  if (!replica) {
+    SIGNET_RETURN_IF_ERROR(parts->signer->Start());
+    // Signed packages on their way out (POST /signing-jobs/package); a crash may leave some.
+    std::error_code ec;
+    fs::remove_all(dir / "tmp", ec);
+    parts->signer_api = std::make_unique<SignerApi>(*parts->signer, dir / "tmp");
+    parts->s3_api = std::make_unique<S3Api>(*parts->buckets, *config.clock);
+    SIGNET_ASSIGN_OR_RETURN(std::vector<crypto::Certificate> anchors,
+                            LoadTrustAnchors(dir, parts->ca->root()));
+    SIGNET_ASSIGN_OR_RETURN(parts->package_verifier,
+                            deploy::PackageVerifier::Create(std::move(anchors), *parts->store,
+                                                            *config.clock));
+    deploy::LambdaOptions lambda_options{config.scope.partition, config.scope.region, config.clock};
+    lambda_options.environments = DeployEnvironments(parts->meter->config().environments);
+    parts->lambda = std::make_unique<deploy::LambdaService>(
+        *parts->store, parts->buckets.get(), *parts->package_verifier, std::move(lambda_options));
+    parts->lambda_api = std::make_unique<LambdaApi>(*parts->lambda);
+  }
   if (!config.admission_policy.empty()) {
     if (config.http.tls_certificate_file.empty()) {
       return FailedPreconditionError(
@@ -302,6 +325,12 @@ Result<std::unique_ptr<Signetd>> Signetd::Open(const SignetdConfig& config) {
     parts->admission = std::make_unique<admission::AdmissionWebhook>(
         std::make_shared<const admission::AdmissionPolicy>(std::move(policy)),
         *parts->image_checker, *config.clock);
+    admission::RevocationWatch::Options watch_options;
+    watch_options.interval = config.admission_revocation_poll;
+    SIGNET_ASSIGN_OR_RETURN(parts->revocation_watch,
+                            admission::RevocationWatch::Start(*parts->store,
+                                                              parts->admission->cache(),
+                                                              watch_options));
   }
 
   std::unique_ptr<Signetd> daemon(new Signetd(config, std::move(parts), first_start));
@@ -340,6 +369,12 @@ ApiResponse Signetd::Handle(const HttpRequestView& request) {
   } else if (IsAdmissionRequest(request)) {
     service = "admission";
     response = HandleAdmission(request, parts_->admission.get(), parts_->http->tls());
+  } else if (config_.admission_replica) {
+    response = JsonErrorResponse(AwsError{
+        400, "InvalidRequestException",
+        "this signetd is an admission replica: it serves /admission/validate, /admission/mutate, "
+        "/healthz and /metrics; send other calls to the signetd that owns its data directory"});
+    response.operation = "ReplicaRefused";
   } else {
     const SigV4Result auth = VerifySigV4(
         request,
@@ -370,11 +405,12 @@ ApiResponse Signetd::Handle(const HttpRequestView& request) {
         response = HandleCostReport(api, *parts_->store, *config_.clock);
       } else if (api.service == "signer") {
         response = parts_->signer_api->Handle(api);
-        // A revocation reaches the admission webhook's cached decisions at once.
-        if (parts_->admission && response.status / 100 == 2 &&
+        // A revocation reaches this signetd's admission cache at once (other replicas within
+        // their poll interval); a failed poll has dropped the whole cache.
+        if (parts_->revocation_watch && response.status / 100 == 2 &&
             (response.operation == "RevokeSignature" ||
              response.operation == "RevokeSigningProfile")) {
-          parts_->admission->cache().InvalidateAll();
+          (void)parts_->revocation_watch->PollNow();
         }
       } else if (api.service == "s3") {
         response = parts_->s3_api->Handle(api);

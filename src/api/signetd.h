@@ -10,6 +10,8 @@
 //   tmp/                signed packages being sent back (emptied at start)
 //   trusted-roots/*.pem optional: other installations' roots the Lambda deploy gate trusts
 //                       besides root-ca.pem (read at start)
+// One signetd owns a data directory (signetd.lock); admission replicas (admission_replica)
+// share it without the lock, reading the store only.
 //
 // Every request but GET /healthz and GET /metrics (Prometheus text format, like /healthz
 // unauthenticated: bind signetd to a trusted network) is SigV4-verified and routed by its
@@ -50,6 +52,15 @@ struct SignetdConfig {
   // The Kubernetes admission webhook's policy (admission/admission_policy.h); empty: the
   // /admission/ routes answer 404. Needs HTTPS (http.tls_certificate_file and tls_key_file).
   std::filesystem::path admission_policy;
+  // How often the admission cache reads the installation's revocation events
+  // (admission/revocation_watch.h): the bound on how long a revocation made through any signetd
+  // sharing this store stays unseen by this one's cache.
+  std::chrono::milliseconds admission_revocation_poll{250};
+  // Admission replica: serve only the admission webhook (plus /healthz, /metrics) from the data
+  // directory of another signetd of the same installation, which must have initialised it and
+  // keeps owning it (signing, jobs, buckets, keys). Several replicas may share one directory;
+  // they read the store and write nothing. Other requests answer 400. Needs admission_policy.
+  bool admission_replica = false;
   // C, ST and O of the certificates the CA issues: every new profile version's leaf, and the
   // root and issuing CA of a new data directory (signer::ValidateCaOptions; Open refuses bad
   // values before touching the data directory). An existing CA keeps its own subject.
@@ -76,8 +87,8 @@ class Signetd {
   Status Serve();
   void Stop();
 
-  // The admission webhook, or null without an admission policy. Its cache() is invalidated by
-  // every revocation through this signetd.
+  // The admission webhook, or null without an admission policy. Its cache() drops what a
+  // revocation through any signetd of the installation affects (admission/revocation_watch.h).
   admission::AdmissionWebhook* admission() const;
 
   // One request, as the HTTP server hands it over (exposed for tests).

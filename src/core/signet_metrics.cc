@@ -95,6 +95,30 @@ HistogramFamily& AdmissionVerificationDuration() {
   return f;
 }
 
+CounterFamily& AdmissionRevocationPolls() {
+  static CounterFamily& f = DefaultMetrics().Counter(
+      "signet_admission_revocation_polls_total",
+      "Polls of the installation's revocation events by the admission cache (ok | error).",
+      {"result"});
+  return f;
+}
+
+CounterFamily& AdmissionRevocationInvalidations() {
+  static CounterFamily& f = DefaultMetrics().Counter(
+      "signet_admission_revocation_invalidations_total",
+      "Cached admission results dropped by revocations (job | profile_version | poll_error).",
+      {"cause"});
+  return f;
+}
+
+HistogramFamily& AdmissionRevocationStaleness() {
+  static HistogramFamily& f = DefaultMetrics().Histogram(
+      "signet_admission_revocation_staleness_seconds",
+      "Longest time a revocation could stay unseen by this admission cache, per successful poll.",
+      {}, LatencyBuckets());
+  return f;
+}
+
 void RegisterSignetMetrics() {
   (void)SignaturesTotal();
   (void)SigningCostMicrodollars();
@@ -107,6 +131,9 @@ void RegisterSignetMetrics() {
   (void)AdmissionDecisions();
   (void)AdmissionCacheLookups();
   (void)AdmissionVerificationDuration();
+  (void)AdmissionRevocationPolls();
+  (void)AdmissionRevocationInvalidations();
+  (void)AdmissionRevocationStaleness();
 }
 
 }  // namespace signet::metrics

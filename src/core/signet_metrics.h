@@ -32,6 +32,15 @@ CounterFamily& AdmissionDecisions();
 CounterFamily& AdmissionCacheLookups();
 // signet_admission_verification_duration_seconds{verdict}: verified | failed | inconclusive.
 HistogramFamily& AdmissionVerificationDuration();
+// signet_admission_revocation_polls_total{result}: polls of the revocation change sequence
+// (admission/revocation_watch.h), result = ok | error.
+CounterFamily& AdmissionRevocationPolls();
+// signet_admission_revocation_invalidations_total{cause}: cached results dropped, cause = job |
+// profile_version | poll_error.
+CounterFamily& AdmissionRevocationInvalidations();
+// signet_admission_revocation_staleness_seconds: at each successful poll, the time since the
+// previous successful one began: the longest a revocation committed meanwhile stayed unseen.
+HistogramFamily& AdmissionRevocationStaleness();
 
 // Registers every family above (signetd calls it at start, so a scrape lists them all).
 void RegisterSignetMetrics();

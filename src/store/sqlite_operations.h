@@ -3,7 +3,7 @@
 // way leaves nothing behind even when the enclosing transaction goes on to commit.
 //
 // Implemented by concept: sqlite_profiles.cc (profiles, tags), sqlite_permissions.cc,
-// sqlite_jobs.cc, sqlite_usage.cc, sqlite_lambda.cc.
+// sqlite_jobs.cc, sqlite_usage.cc, sqlite_lambda.cc, sqlite_revocations.cc.
 //
 // Thread-safety: none; the SqliteStore's mutex serialises use. Does not own the connection.
 #pragma once
@@ -69,6 +69,9 @@ class SqliteOperations final : public StoreTransaction {
   Result<SigningJobRecord> RevokeJob(std::string_view job_id,
                                      const JobRevocation& revocation) override;
   Result<bool> IsJobRevoked(std::string_view job_id) override;
+  Result<std::vector<RevocationEvent>> ListRevocationEvents(int64_t after_sequence,
+                                                            int max_events) override;
+  Result<int64_t> LatestRevocationSequence() override;
   Status AppendUsage(const UsageRecord& usage) override;
   Result<std::vector<UsageTotal>> SumUsage(const UsageQuery& query) override;
   Result<int64_t> MonthlyUsageMicros(std::string_view environment,

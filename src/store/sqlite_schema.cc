@@ -210,6 +210,32 @@ INSERT INTO usage_month_totals (environment, month, signatures, total_micros)
   SELECT environment, strftime('%Y-%m', time, 'unixepoch'), COUNT(*), SUM(unit_price_micros)
   FROM usage_records GROUP BY 1, 2;
 )sql"},
+    // Triggers, so that no code path can revoke without appending its event, in its transaction.
+    {6, "revocation events: the change sequence replicas poll", R"sql(
+CREATE TABLE revocation_events (
+  sequence INTEGER PRIMARY KEY AUTOINCREMENT,
+  kind TEXT NOT NULL CHECK (kind IN ('job', 'profile-version')),
+  subject TEXT NOT NULL,
+  effective_from INTEGER NOT NULL,
+  recorded_at INTEGER NOT NULL
+);
+CREATE TRIGGER signing_jobs_revoked AFTER UPDATE OF revoked_at ON signing_jobs
+  WHEN OLD.revoked_at IS NULL AND NEW.revoked_at IS NOT NULL
+BEGIN
+  INSERT INTO revocation_events (kind, subject, effective_from, recorded_at)
+    VALUES ('job', NEW.job_id, NEW.revoked_at, CAST(strftime('%s', 'now') AS INTEGER));
+END;
+CREATE TRIGGER signing_profile_versions_revoked
+  AFTER UPDATE OF revocation_effective_from ON signing_profile_versions
+  WHEN NEW.revocation_effective_from IS NOT NULL
+   AND (OLD.revocation_effective_from IS NULL
+        OR NEW.revocation_effective_from <> OLD.revocation_effective_from)
+BEGIN
+  INSERT INTO revocation_events (kind, subject, effective_from, recorded_at)
+    VALUES ('profile-version', NEW.version_arn, NEW.revocation_effective_from,
+            CAST(strftime('%s', 'now') AS INTEGER));
+END;
+)sql"},
 };
 
 static_assert(std::size(kMigrations) == kSchemaVersion, "one migration per schema version");

@@ -10,6 +10,7 @@
 //   3  Lambda code signing configs, functions (+ layers, code), layer versions
 //   4  tags of Lambda code signing configs
 //   5  running usage totals per environment and month (budgets)
+//   6  revocation events (the change sequence that replicas poll), written by triggers
 #pragma once
 
 #include "core/status.h"
@@ -18,7 +19,7 @@
 namespace signet::store::sqlite {
 
 // The newest schema this program knows.
-inline constexpr int kSchemaVersion = 5;
+inline constexpr int kSchemaVersion = 6;
 
 // The database's schema version: 0 for an empty database.
 Result<int> ReadSchemaVersion(Connection& db);

@@ -155,6 +155,17 @@ Result<bool> Store::IsJobRevoked(std::string_view job_id) {
   return RunRead<bool>([&](StoreTransaction& tx) { return tx.IsJobRevoked(job_id); });
 }
 
+Result<std::vector<RevocationEvent>> Store::ListRevocationEvents(int64_t after_sequence,
+                                                                 int max_events) {
+  return RunRead<std::vector<RevocationEvent>>([&](StoreTransaction& tx) {
+    return tx.ListRevocationEvents(after_sequence, max_events);
+  });
+}
+
+Result<int64_t> Store::LatestRevocationSequence() {
+  return RunRead<int64_t>([](StoreTransaction& tx) { return tx.LatestRevocationSequence(); });
+}
+
 Status Store::AppendUsage(const UsageRecord& usage) {
   return InTransaction([&](StoreTransaction& tx) { return tx.AppendUsage(usage); });
 }

@@ -76,6 +76,9 @@ class Store : public StoreOperations {
   Result<SigningJobRecord> RevokeJob(std::string_view job_id,
                                      const JobRevocation& revocation) final;
   Result<bool> IsJobRevoked(std::string_view job_id) final;
+  Result<std::vector<RevocationEvent>> ListRevocationEvents(int64_t after_sequence,
+                                                            int max_events) final;
+  Result<int64_t> LatestRevocationSequence() final;
   Status AppendUsage(const UsageRecord& usage) final;
   Result<std::vector<UsageTotal>> SumUsage(const UsageQuery& query) final;
   Result<int64_t> MonthlyUsageMicros(std::string_view environment, std::string_view month) final;

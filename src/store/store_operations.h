@@ -28,6 +28,7 @@
 #include "store/function_record.h"
 #include "store/page.h"
 #include "store/profile_permission_record.h"
+#include "store/revocation_event.h"
 #include "store/signing_job_record.h"
 #include "store/signing_profile_record.h"
 #include "store/tags.h"
@@ -131,6 +132,15 @@ class StoreOperations {
   virtual Result<SigningJobRecord> RevokeJob(std::string_view job_id,
                                              const JobRevocation& revocation) = 0;
   virtual Result<bool> IsJobRevoked(std::string_view job_id) = 0;
+
+  // --- Revocation events (revocation_event.h) --------------------------------------------------
+
+  // The events with a sequence greater than `after_sequence`, oldest first, at most `max_events`
+  // (1..kMaxRevocationEventsPerRead; kInvalidArgument otherwise).
+  virtual Result<std::vector<RevocationEvent>> ListRevocationEvents(int64_t after_sequence,
+                                                                    int max_events) = 0;
+  // The sequence of the newest event; 0 when there is none.
+  virtual Result<int64_t> LatestRevocationSequence() = 0;
 
   // --- Usage (metering) --------------------------------------------------------------------------
 

@@ -2,11 +2,14 @@
 """deploy/kubernetes/: the manifests a cluster admin applies for the admission webhook.
 
 Parses every file (python3-yaml) and checks what issue 5 requires of them: a Namespace, a
-Deployment with 2 replicas serving HTTPS with --admission-policy, a Service in front of it, and
+Deployment (signet-admission) with 2 replicas serving HTTPS with --admission-policy, a Service in
+front of it, and
 Validating- and MutatingWebhookConfigurations (failurePolicy Fail, sideEffects None,
 admissionReviewVersions ["v1"], timeoutSeconds above the policy's deadline, a namespaceSelector
 excluding kube-system and signet's namespace, rules for pods, pods/ephemeralcontainers and every
-workload kind). The policy in the ConfigMap must parse with the documented members.
+workload kind). The policy in the ConfigMap must parse with the documented members. The replicas
+are one installation (DESIGN.md §7): they run --admission-replica on the data directory (one
+PersistentVolumeClaim, not an emptyDir each) of a single owning signetd Deployment, on its node.
 Usage: kubernetes_manifests_test.py DEPLOY_DIR
 """
 import json
@@ -39,11 +42,43 @@ def check(condition, message):
         raise AssertionError(message)
 
 
+def data_claim(deployment):
+    """The claim mounted at signetd's --data-dir, or None (an emptyDir, say)."""
+    spec = deployment["spec"]["template"]["spec"]
+    container = spec["containers"][0]
+    data_dir = next(a.split("=", 1)[1] for a in container["args"] if a.startswith("--data-dir="))
+    mount = next(m for m in container["volumeMounts"] if m["mountPath"] == data_dir)
+    volume = next(v for v in spec["volumes"] if v["name"] == mount["name"])
+    return volume.get("persistentVolumeClaim", {}).get("claimName"), data_dir
+
+
+def check_one_installation(deployments, webhook):
+    args = webhook["spec"]["template"]["spec"]["containers"][0]["args"]
+    check("--admission-replica" in args, "the webhook replicas run --admission-replica")
+    claim, data_dir = data_claim(webhook)
+    check(claim is not None, "the webhook replicas share a PersistentVolumeClaim, not an emptyDir each")
+    owners = [d for d in deployments.values() if d is not webhook and data_claim(d) == (claim, data_dir)]
+    check(len(owners) == 1, "one owning signetd Deployment mounts the same claim at the same path")
+    owner = owners[0]
+    check(owner["spec"]["replicas"] == 1, "one owner of the data directory")
+    check(owner["spec"].get("strategy", {}).get("type") == "Recreate",
+          "the owner is replaced, never doubled (Recreate)")
+    check("--admission-replica" not in owner["spec"]["template"]["spec"]["containers"][0]["args"],
+          "the owner is not a replica")
+    terms = (webhook["spec"]["template"]["spec"].get("affinity", {}).get("podAffinity", {})
+             .get("requiredDuringSchedulingIgnoredDuringExecution", []))
+    owner_labels = owner["spec"]["template"]["metadata"]["labels"].items()
+    check(any(t["topologyKey"] == "kubernetes.io/hostname" and
+              t["labelSelector"]["matchLabels"].items() <= owner_labels for t in terms),
+          "the replicas are required on the owner's node (SQLite WAL shares one node's memory)")
+
+
 def main():
     objects = load(sys.argv[1])
     namespace = objects["Namespace"][0]["metadata"]["name"]
 
-    deployment = objects["Deployment"][0]
+    deployments = {d["metadata"]["name"]: d for d in objects["Deployment"]}
+    deployment = deployments["signet-admission"]
     check(deployment["metadata"]["namespace"] == namespace, "Deployment outside signet's namespace")
     check(deployment["spec"]["replicas"] == 2, "the Deployment runs 2 replicas")
     container = deployment["spec"]["template"]["spec"]["containers"][0]
@@ -53,7 +88,9 @@ def main():
     port = container["ports"][0]
     check(container["readinessProbe"]["httpGet"]["scheme"] == "HTTPS", "the probe uses HTTPS")
 
-    service = objects["Service"][0]
+    check_one_installation(deployments, deployment)
+
+    service = {v["metadata"]["name"]: v for v in objects["Service"]}["signet-admission"]
     check(service["metadata"]["namespace"] == namespace, "Service outside signet's namespace")
     check(service["spec"]["selector"].items() <=
           deployment["spec"]["template"]["metadata"]["labels"].items(),
@@ -113,6 +150,6 @@ def main():
 if __name__ == "__main__":
     try:
         main()
-    except (AssertionError, KeyError, IndexError) as e:
+    except (AssertionError, KeyError, IndexError, StopIteration) as e:
         print(f"FAIL: {e!r}", file=sys.stderr)
         sys.exit(1)
