@@ -1,9 +1,7 @@
-#ifndef SIGNET_CLI_CHECK_REPORT_H_
-#define SIGNET_CLI_CHECK_REPORT_H_
-
 // The parts of a verification report that `signet verify zip` and `signet verify image` share:
 // the per-check list and the signer block, as JSON (the `--output json` form) and as the indented
 // lines of the human form, printed from that JSON so both forms always say the same thing.
+#pragma once
 
 #include <nlohmann/json.hpp>
 #include <ostream>
@@ -38,5 +36,3 @@ void PrintSignerLines(const nlohmann::json& signer, ReportLayout layout, bool wi
                       std::ostream& out);
 
 }  // namespace signet::cli
-
-#endif  // SIGNET_CLI_CHECK_REPORT_H_

@@ -1,9 +1,7 @@
-#ifndef SIGNET_SIGNER_REVOCATION_QUERY_H_
-#define SIGNET_SIGNER_REVOCATION_QUERY_H_
-
 // What a verifier asks GetRevocationStatus about a signet signature, and how it reads the answer.
 // The same query is made in-process (the admission webhook, the deploy gate) and over SigV4 (the
 // CLI), so both say the same thing about the same signature.
+#pragma once
 
 #include <string>
 #include <string_view>
@@ -36,5 +34,3 @@ notary::RevocationStatus RevocationStatusFor(const RevocationStatusRequest& requ
                                              const std::vector<std::string>& revoked);
 
 }  // namespace signet::signer
-
-#endif  // SIGNET_SIGNER_REVOCATION_QUERY_H_

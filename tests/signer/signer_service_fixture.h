@@ -1,9 +1,7 @@
-#ifndef SIGNET_TESTS_SIGNER_SIGNER_SERVICE_FIXTURE_H_
-#define SIGNET_TESTS_SIGNER_SIGNER_SERVICE_FIXTURE_H_
-
 // The SignerService under test on a real SQLite store, file key store, CA and bucket store, with a
 // fixed clock, and the helpers the signer_*_test.cc files share (a hand-built ZIP, requests,
 // a Notation verifier of the service's envelopes).
+#pragma once
 
 #include <gtest/gtest.h>
 #include <stdlib.h>
@@ -342,5 +340,3 @@ class SignerServiceTest : public ::testing::Test {
 };
 
 }  // namespace signet::signer
-
-#endif  // SIGNET_TESTS_SIGNER_SIGNER_SERVICE_FIXTURE_H_
