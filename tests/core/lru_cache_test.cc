@@ -47,7 +47,9 @@ TEST(LruCacheTest, ConcurrentUseKeepsTheCaps) {
     threads.emplace_back([&cache, t] {
       for (int i = 0; i < 2000; ++i) {
         const std::string key = std::to_string((i * 7 + t) % 200);
-        if (auto v = cache.Get(key)) EXPECT_EQ(*v, (i * 7 + t) % 200);
+        if (auto v = cache.Get(key)) {
+          EXPECT_EQ(*v, (i * 7 + t) % 200);
+        }
         cache.Put(key, (i * 7 + t) % 200, 8);
       }
     });
