@@ -54,7 +54,7 @@ struct VerifierOptions {
   // When set, the integrity check's chain validation is answered from (and fills) this cache;
   // the envelope's signature, expiry, validity at the signing time, anchoring and revocation
   // are still checked on every verification. Shared by copies of the Verifier.
-  std::shared_ptr<crypto::ChainValidationCache> chain_cache;
+  std::shared_ptr<crypto::ChainValidationCache> chain_cache = nullptr;
 };
 
 struct VerificationRequest {

@@ -65,7 +65,7 @@ struct HttpRequest {
   // When set, every exchange of the request (redirects and token fetches too) must end by then:
   // its timeouts are the shorter of RegistryOptions::timeout_seconds and the time left, and an
   // exchange due to start past it fails Unavailable without reaching the network.
-  std::optional<std::chrono::steady_clock::time_point> deadline;
+  std::optional<std::chrono::steady_clock::time_point> deadline = std::nullopt;
 };
 
 class RegistryTransport {
