@@ -3,7 +3,6 @@
 #include <optional>
 #include <utility>
 
-#include "oci/registry_repository.h"
 
 namespace signet::admission {
 namespace {
@@ -79,41 +78,52 @@ ImageCheckResult ImageCheckResultFor(const oci::Reference& image,
 
 RegistryImageChecker::RegistryImageChecker(
     RegistrySettings registries, std::shared_ptr<const notary::RevocationChecker> revocation,
-    const Clock& clock)
-    : registries_(std::move(registries)), revocation_(std::move(revocation)), clock_(clock) {}
+    const Clock& clock, oci::RepositoryCacheOptions registry_cache)
+    : registries_(std::move(registries)),
+      revocation_(std::move(revocation)),
+      clock_(clock),
+      registry_cache_(std::move(registry_cache)) {
+  if (registry_cache_.clock == nullptr) registry_cache_.clock = &clock_;
+}
+
+Result<std::shared_ptr<const imagesig::RegistryImageVerifier>> RegistryImageChecker::VerifierFor(
+    const notary::TrustPolicy& trust_policy, const notary::TrustStore& trust_store) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto& verifier = verifiers_[{&trust_policy, &trust_store}];
+  if (!verifier) {
+    imagesig::RegistryImageVerifierOptions options;
+    options.registry.insecure_registries = registries_.insecure;
+    options.registry.ca_file = registries_.ca_file;
+    options.registry.docker_config = registries_.docker_config;
+    options.cache = registry_cache_;
+    options.verification.clock = &clock_;
+    options.verification.revocation_checker = revocation_;
+    Result<std::unique_ptr<imagesig::RegistryImageVerifier>> created =
+        imagesig::RegistryImageVerifier::Create(trust_policy, trust_store, std::move(options));
+    if (!created.ok()) {
+      verifiers_.erase({&trust_policy, &trust_store});
+      return created.status();
+    }
+    verifier = std::move(created).value();
+  }
+  return verifier;
+}
 
 ImageCheckResult RegistryImageChecker::Check(const oci::Reference& image,
                                              const notary::TrustPolicy& trust_policy,
                                              const notary::TrustStore& trust_store,
                                              std::chrono::steady_clock::time_point deadline) const {
-  using std::chrono::milliseconds;
-  const milliseconds left =
-      std::chrono::duration_cast<milliseconds>(deadline - std::chrono::steady_clock::now());
-  if (left <= milliseconds(0)) {
+  if (deadline <= std::chrono::steady_clock::now()) {
     return Make(Verdict::kInconclusive, image.digest, "",
                    "the deadline passed before " + image.ToString() + " could be verified");
   }
-  oci::RegistryOptions options;
-  options.insecure_registries = registries_.insecure;
-  options.ca_file = registries_.ca_file;
-  options.docker_config = registries_.docker_config;
-  options.timeout_seconds = static_cast<int>((left.count() + 999) / 1000);
-
-  imagesig::ImageVerificationOptions verification_options;
-  verification_options.clock = &clock_;
-  verification_options.revocation_checker = revocation_;
-  Result<imagesig::ImageVerifier> verifier =
-      imagesig::ImageVerifier::Create(trust_policy, trust_store, std::move(verification_options));
+  Result<std::shared_ptr<const imagesig::RegistryImageVerifier>> verifier =
+      VerifierFor(trust_policy, trust_store);
   if (!verifier.ok()) {
     return Make(Verdict::kInconclusive, image.digest, "",
                    "cannot verify " + image.ToString() + ": " + verifier.status().message());
   }
-  Result<std::unique_ptr<oci::RegistryRepository>> repository =
-      oci::RegistryRepository::Open(image, std::move(options));
-  if (!repository.ok()) return ImageCheckResultFor(image, repository.status());
-  return ImageCheckResultFor(
-      image, verifier->Verify(**repository, image.registry + "/" + image.repository,
-                              image.Identifier()));
+  return ImageCheckResultFor(image, (*verifier)->Verify(image, deadline));
 }
 
 }  // namespace signet::admission

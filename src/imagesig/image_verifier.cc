@@ -53,6 +53,7 @@ Result<ImageVerifier> ImageVerifier::Create(notary::TrustPolicy policy,
   notary::VerifierOptions verifier_options;
   verifier_options.clock = options.clock;
   verifier_options.revocation_checker = options.revocation_checker;
+  verifier_options.chain_cache = options.chain_cache;
   // signet reports both (and its revocation checkers act on them), as AWS Signer's plugin does.
   verifier_options.processed_critical_attributes = {
       std::string(notary::kSigningProfileVersionAttribute), std::string(notary::kSigningJobAttribute)};

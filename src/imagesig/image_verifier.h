@@ -18,6 +18,7 @@
 
 #include "core/status.h"
 #include "core/time.h"
+#include "crypto/chain_validation_cache.h"
 #include "notary/revocation_checker.h"
 #include "notary/trust_policy.h"
 #include "notary/trust_store.h"
@@ -35,6 +36,9 @@ struct ImageVerificationOptions {
   const Clock* clock = nullptr;
   std::shared_ptr<const notary::RevocationChecker> revocation_checker = nullptr;
   size_t max_signatures = kDefaultMaxSignatures;
+  // Remembers certificate chains that validated (notary::VerifierOptions::chain_cache); null:
+  // every chain is validated afresh.
+  std::shared_ptr<crypto::ChainValidationCache> chain_cache = nullptr;
 };
 
 enum class ImageVerificationResult {
@@ -82,7 +86,8 @@ struct ImageVerification {
 };
 
 // Verifies images against one trust policy (kind OCI) and trust store, loaded once; reusable.
-// Thread-compatible: Verify is const but a Repository is not thread-safe.
+// Thread-safe: Verify is const; concurrent calls need repositories that are thread-safe or
+// distinct (RegistryImageVerifier, registry_image_verifier.h, manages them for registries).
 class ImageVerifier {
  public:
   // InvalidArgument when `policy` is not an OCI trust policy or max_signatures is 0.

@@ -59,6 +59,7 @@ Status CheckCriticalAttributes(const SignedAttributes& attributes,
 
 Status CheckIntegrity(std::string_view envelope, std::string_view media_type,
                       const VerificationRequest& request, const std::vector<std::string>& processed,
+                      crypto::ChainValidationCache* chain_cache,
                       std::optional<EnvelopeContent>& content_out,
                       std::optional<Descriptor>& target_out) {
   SIGNET_ASSIGN_OR_RETURN(EnvelopeContent content, ParseEnvelope(envelope, media_type));
@@ -72,9 +73,12 @@ Status CheckIntegrity(std::string_view envelope, std::string_view media_type,
     if (s.message() != "signature is invalid") message += ": " + s.message();
     return InvalidArgumentError(std::move(message));
   }
-  if (Status s = crypto::VerifyCertificateChain(content.certificate_chain, std::nullopt,
-                                                crypto::CertificatePurpose::kCodeSigning);
-      !s.ok()) {
+  const Status chain =
+      chain_cache != nullptr
+          ? chain_cache->Verify(content.certificate_chain, crypto::CertificatePurpose::kCodeSigning)
+          : crypto::VerifyCertificateChain(content.certificate_chain, std::nullopt,
+                                           crypto::CertificatePurpose::kCodeSigning);
+  if (Status s = chain; !s.ok()) {
     return InvalidArgumentError("certificate-chain is invalid, " + s.message());
   }
   SIGNET_RETURN_IF_ERROR(CheckCriticalAttributes(content.signed_attributes, processed));
@@ -235,7 +239,7 @@ Result<VerificationOutcome> Verifier::Verify(std::string_view envelope, std::str
   // Integrity is enforced at every level but skip.
   if (record(VerificationCheck::kIntegrity,
              CheckIntegrity(envelope, media_type, request, options_.processed_critical_attributes,
-                            outcome.envelope_, outcome.target_))) {
+                            options_.chain_cache.get(), outcome.envelope_, outcome.target_))) {
     return outcome;
   }
   const EnvelopeContent& content = *outcome.envelope_;

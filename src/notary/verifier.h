@@ -33,6 +33,7 @@
 
 #include "core/status.h"
 #include "core/time.h"
+#include "crypto/chain_validation_cache.h"
 #include "notary/payload.h"
 #include "notary/revocation_checker.h"
 #include "notary/trust_policy.h"
@@ -50,6 +51,10 @@ struct VerifierOptions {
   // fails integrity, as the specification requires.
   std::vector<std::string> processed_critical_attributes;
   std::shared_ptr<const RevocationChecker> revocation_checker;
+  // When set, the integrity check's chain validation is answered from (and fills) this cache;
+  // the envelope's signature, expiry, validity at the signing time, anchoring and revocation
+  // are still checked on every verification. Shared by copies of the Verifier.
+  std::shared_ptr<crypto::ChainValidationCache> chain_cache = nullptr;
 };
 
 struct VerificationRequest {

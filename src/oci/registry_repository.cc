@@ -1,6 +1,8 @@
 #include "oci/registry_repository.h"
 
 #include <algorithm>
+#include <future>
+#include <system_error>
 
 #include "oci/digest.h"
 #include "oci/referrers_index.h"
@@ -53,6 +55,11 @@ RegistryRepository::RegistryRepository(std::shared_ptr<RegistryTransport> transp
                                        std::string repository)
     : transport_(std::move(transport)), repository_(std::move(repository)) {}
 
+Result<HttpResponse> RegistryRepository::Send(HttpRequest request) const {
+  request.deadline = deadline_;
+  return transport_->Send(request);
+}
+
 std::string RegistryRepository::Path(std::string_view kind, std::string_view name) const {
   return "/v2/" + repository_ + "/" + std::string(kind) + "/" + std::string(name);
 }
@@ -69,7 +76,7 @@ Result<Descriptor> RegistryRepository::Resolve(std::string_view reference) {
   request.headers = {{"Accept", std::string(kManifestAccept)}};
   request.scope = "repository:" + repository_ + ":pull";
   request.what = What(reference);
-  SIGNET_ASSIGN_OR_RETURN(HttpResponse response, transport_->Send(request));
+  SIGNET_ASSIGN_OR_RETURN(HttpResponse response, Send(request));
   if (response.status == 200) {
     Descriptor d;
     d.media_type = MediaTypeOf(response);
@@ -106,7 +113,7 @@ Result<Manifest> RegistryRepository::FetchManifest(std::string_view reference) {
   request.scope = "repository:" + repository_ + ":pull";
   request.what = What(reference);
   request.max_response_bytes = kMaxManifestBytes;
-  SIGNET_ASSIGN_OR_RETURN(HttpResponse response, transport_->Send(request));
+  SIGNET_ASSIGN_OR_RETURN(HttpResponse response, Send(request));
   if (response.status != 200) return transport_->ErrorFor(response, request.what);
   Manifest out;
   out.bytes = std::move(response.body);
@@ -144,7 +151,7 @@ Result<RegistryRepository::Stored> RegistryRepository::PutManifest(std::string_v
   request.content_type = std::string(media_type);
   request.scope = "repository:" + repository_ + ":pull,push";
   request.what = What(reference);
-  SIGNET_ASSIGN_OR_RETURN(HttpResponse response, transport_->Send(request));
+  SIGNET_ASSIGN_OR_RETURN(HttpResponse response, Send(request));
   if (response.status != 201 && response.status != 200) {
     return transport_->ErrorFor(response, request.what);
   }
@@ -179,7 +186,7 @@ Result<PushedManifest> RegistryRepository::PushManifest(std::string_view media_t
   PushedManifest out;
   out.descriptor = ReferrerDescriptor(info, media_type, stored.digest, bytes.size());
   if (!info.subject || stored.subject_processed.value_or(false)) {
-    if (info.subject) referrers_api_ = true;
+    if (info.subject) transport_->set_referrers_api(true);
     return out;
   }
   SIGNET_ASSIGN_OR_RETURN(std::optional<Manifest> current,
@@ -219,7 +226,7 @@ Result<Warnings> RegistryRepository::ReplaceReferrersIndex(std::string_view subj
   request.target = Path("manifests", current->descriptor.digest);
   request.scope = "repository:" + repository_ + ":delete";
   request.what = "the superseded referrers index " + current->descriptor.digest;
-  Result<HttpResponse> response = transport_->Send(request);
+  Result<HttpResponse> response = Send(request);
   Status status = response.ok() ? Status::Ok() : response.status();
   if (response.ok() && response->status != 202 && response->status != 200 &&
       response->status != 404) {
@@ -240,13 +247,13 @@ Result<Warnings> RegistryRepository::DeleteManifest(std::string_view digest) {
   request.target = Path("manifests", digest);
   request.scope = "repository:" + repository_ + ":delete";
   request.what = What(digest);
-  SIGNET_ASSIGN_OR_RETURN(HttpResponse response, transport_->Send(request));
+  SIGNET_ASSIGN_OR_RETURN(HttpResponse response, Send(request));
   if (response.status != 202 && response.status != 200) {
     return transport_->ErrorFor(response, request.what);
   }
   Warnings warnings;
   Result<ManifestInfo> info = ParseManifest(manifest.bytes);
-  if (!info.ok() || !info->subject || referrers_api_.value_or(false)) return warnings;
+  if (!info.ok() || !info->subject || referrers_api().value_or(false)) return warnings;
   SIGNET_ASSIGN_OR_RETURN(std::optional<Manifest> current, FetchReferrersIndex(info->subject->digest));
   if (!current) return warnings;
   SIGNET_ASSIGN_OR_RETURN(std::optional<std::string> next,
@@ -262,7 +269,7 @@ Result<bool> RegistryRepository::BlobExists(std::string_view digest) {
   request.target = Path("blobs", digest);
   request.scope = "repository:" + repository_ + ":pull";
   request.what = "blob " + std::string(digest);
-  SIGNET_ASSIGN_OR_RETURN(HttpResponse response, transport_->Send(request));
+  SIGNET_ASSIGN_OR_RETURN(HttpResponse response, Send(request));
   if (response.status == 200) return true;
   if (response.status == 404) return false;
   return transport_->ErrorFor(response, request.what);
@@ -280,7 +287,7 @@ Result<std::string> RegistryRepository::FetchBlob(const Descriptor& blob, size_t
   request.scope = "repository:" + repository_ + ":pull";
   request.what = what;
   request.max_response_bytes = std::max<size_t>(blob.size, kErrorBodyAllowance);
-  SIGNET_ASSIGN_OR_RETURN(HttpResponse response, transport_->Send(request));
+  SIGNET_ASSIGN_OR_RETURN(HttpResponse response, Send(request));
   if (response.status != 200) return transport_->ErrorFor(response, what);
   if (response.body.size() != blob.size) {
     return InvalidArgumentError(what + " is " + std::to_string(response.body.size()) +
@@ -299,7 +306,7 @@ Status RegistryRepository::PushBlob(std::string_view digest, std::string_view by
   start.target = "/v2/" + repository_ + "/blobs/uploads/";
   start.scope = "repository:" + repository_ + ":pull,push";
   start.what = "an upload of blob " + std::string(digest);
-  SIGNET_ASSIGN_OR_RETURN(HttpResponse started, transport_->Send(start));
+  SIGNET_ASSIGN_OR_RETURN(HttpResponse started, Send(start));
   if (started.status != 202) return transport_->ErrorFor(started, start.what);
   std::string location = started.Header("Location");
   if (location.empty()) {
@@ -312,48 +319,69 @@ Status RegistryRepository::PushBlob(std::string_view digest, std::string_view by
                "digest=" + UrlEncode(digest);
   put.body = std::string(bytes);
   put.content_type = "application/octet-stream";
-  SIGNET_ASSIGN_OR_RETURN(HttpResponse done, transport_->Send(put));
+  SIGNET_ASSIGN_OR_RETURN(HttpResponse done, Send(put));
   if (done.status != 201) return transport_->ErrorFor(done, put.what);
   return Status::Ok();
+}
+
+Result<std::vector<Descriptor>> RegistryRepository::ReferrersFromIndex(
+    std::string_view subject_digest, std::string_view artifact_type,
+    Result<std::optional<Manifest>> index) {
+  if (!index.ok()) return index.status();
+  if (!*index) return std::vector<Descriptor>();
+  Result<ManifestInfo> info = ParseManifest((*index)->bytes);
+  if (!info.ok()) {
+    return info.status().WithContext("the referrers index of " + std::string(subject_digest));
+  }
+  return FilterByArtifactType(std::move(info->manifests), artifact_type);
 }
 
 Result<std::vector<Descriptor>> RegistryRepository::Referrers(std::string_view subject_digest,
                                                               std::string_view artifact_type) {
   SIGNET_RETURN_IF_ERROR(ValidateDigest(subject_digest));
-  std::vector<Descriptor> all;
-  if (referrers_api_.value_or(true)) {
-    HttpRequest request;
-    request.target = Path("referrers", subject_digest);
-    if (!artifact_type.empty()) request.target += "?artifactType=" + UrlEncode(artifact_type);
-    request.headers = {{"Accept", std::string(kOciIndexMediaType)}};
-    request.scope = "repository:" + repository_ + ":pull";
-    request.max_response_bytes = kMaxManifestBytes;
-    for (int page = 0; !request.target.empty(); ++page) {
-      if (page == kMaxReferrersPages) {
-        return UnavailableError("registry " + transport_->registry() + " lists the referrers of " +
-                                std::string(subject_digest) + " in more than " +
-                                std::to_string(kMaxReferrersPages) + " pages; refusing more");
-      }
-      request.what = "the referrers of " + repository_ + "@" + std::string(subject_digest);
-      SIGNET_ASSIGN_OR_RETURN(HttpResponse response, transport_->Send(request));
-      if (response.status == 404 && page == 0) break;  // no Referrers API: the tag schema
-      if (response.status != 200) return transport_->ErrorFor(response, request.what);
-      referrers_api_ = true;
-      Result<ManifestInfo> index = ParseManifest(response.body);
-      if (!index.ok()) return index.status().WithContext(request.what);
-      all.insert(all.end(), index->manifests.begin(), index->manifests.end());
-      request.target = NextLink(response.Header("Link"));
+  const std::optional<bool> api = referrers_api();
+  if (api == false) {
+    return ReferrersFromIndex(subject_digest, artifact_type, FetchReferrersIndex(subject_digest));
+  }
+  // Not known yet: read the tag-schema index meanwhile, in case the API is not there.
+  std::future<Result<std::optional<Manifest>>> index;
+  if (!api) {
+    try {
+      index = std::async(std::launch::async, [this, subject_digest] {
+        return FetchReferrersIndex(subject_digest);
+      });
+    } catch (const std::system_error&) {
+      // No thread to spare: the index is read afterwards if needed.
     }
-    if (referrers_api_.value_or(false)) return FilterByArtifactType(std::move(all), artifact_type);
-    referrers_api_ = false;
   }
-  SIGNET_ASSIGN_OR_RETURN(std::optional<Manifest> index, FetchReferrersIndex(subject_digest));
-  if (!index) return all;
-  Result<ManifestInfo> info = ParseManifest(index->bytes);
-  if (!info.ok()) {
-    return info.status().WithContext("the referrers index of " + std::string(subject_digest));
+  std::vector<Descriptor> all;
+  HttpRequest request;
+  request.target = Path("referrers", subject_digest);
+  if (!artifact_type.empty()) request.target += "?artifactType=" + UrlEncode(artifact_type);
+  request.headers = {{"Accept", std::string(kOciIndexMediaType)}};
+  request.scope = "repository:" + repository_ + ":pull";
+  request.max_response_bytes = kMaxManifestBytes;
+  for (int page = 0; !request.target.empty(); ++page) {
+    if (page == kMaxReferrersPages) {
+      return UnavailableError("registry " + transport_->registry() + " lists the referrers of " +
+                              std::string(subject_digest) + " in more than " +
+                              std::to_string(kMaxReferrersPages) + " pages; refusing more");
+    }
+    request.what = "the referrers of " + repository_ + "@" + std::string(subject_digest);
+    SIGNET_ASSIGN_OR_RETURN(HttpResponse response, Send(request));
+    if (response.status == 404 && page == 0) {  // no Referrers API: the tag schema
+      transport_->set_referrers_api(false);
+      return ReferrersFromIndex(subject_digest, artifact_type,
+                                index.valid() ? index.get() : FetchReferrersIndex(subject_digest));
+    }
+    if (response.status != 200) return transport_->ErrorFor(response, request.what);
+    transport_->set_referrers_api(true);
+    Result<ManifestInfo> listed = ParseManifest(response.body);
+    if (!listed.ok()) return listed.status().WithContext(request.what);
+    all.insert(all.end(), listed->manifests.begin(), listed->manifests.end());
+    request.target = NextLink(response.Header("Link"));
   }
-  return FilterByArtifactType(std::move(info->manifests), artifact_type);
+  return FilterByArtifactType(std::move(all), artifact_type);
 }
 
 }  // namespace signet::oci

@@ -4,8 +4,10 @@
 #include <strings.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cctype>
 #include <map>
+#include <mutex>
 #include <nlohmann/json.hpp>
 
 #include "core/encoding.h"
@@ -17,6 +19,8 @@ namespace {
 
 constexpr size_t kMaxTokenResponseBytes = 1024 * 1024;
 constexpr int kMaxRedirects = 5;
+constexpr size_t kMaxIdleConnections = 16;  // per origin
+constexpr int64_t kDefaultTokenSeconds = 60;
 
 struct Url {
   std::string origin;  // "https://host:port"
@@ -105,38 +109,71 @@ std::string HttpResponse::Header(std::string_view name) const {
 }
 
 struct RegistryTransport::Impl {
+  using Steady = std::chrono::steady_clock;
+  struct Token {
+    std::string value;
+    Steady::time_point renew_at;
+  };
+
   std::string registry;
   std::string origin;
   RegistryOptions options;
+  std::atomic<int> referrers_api{-1};  // -1 unknown, 0 no, 1 yes
+  std::atomic<bool> basic{false};      // the registry asked for Basic: send it up front
+
+  std::mutex mu;  // guards what follows
   bool credentials_loaded = false;
   Status credentials_status;
   std::optional<RegistryCredentials> credentials;
-  bool basic = false;                         // the registry asked for Basic: send it up front
-  std::map<std::string, std::string> tokens;  // bearer token by the request's scope
-  std::map<std::string, std::unique_ptr<httplib::Client>> clients;  // by origin
+  std::map<std::string, Token> tokens;  // bearer token by the request's scope
+  // Idle keep-alive connections by origin; a Send takes one (or opens one) and gives it back.
+  std::map<std::string, std::vector<std::unique_ptr<httplib::Client>>> idle_clients;
 
   bool Insecure() const {
     const auto& list = options.insecure_registries;
     return std::find(list.begin(), list.end(), registry) != list.end();
   }
 
-  httplib::Client& ClientFor(const std::string& client_origin) {
-    auto& client = clients[client_origin];
-    if (!client) {
-      client = std::make_unique<httplib::Client>(client_origin);
-      client->set_connection_timeout(options.timeout_seconds, 0);
-      client->set_read_timeout(options.timeout_seconds, 0);
-      client->set_write_timeout(options.timeout_seconds, 0);
-      client->set_keep_alive(true);
-      if (client_origin.rfind("https://", 0) == 0) {
-        client->enable_server_certificate_verification(true);
-        if (!options.ca_file.empty()) client->set_ca_cert_path(options.ca_file.string());
+  std::unique_ptr<httplib::Client> TakeClient(const std::string& client_origin) {
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      auto& idle = idle_clients[client_origin];
+      if (!idle.empty()) {
+        std::unique_ptr<httplib::Client> client = std::move(idle.back());
+        idle.pop_back();
+        return client;
       }
     }
-    return *client;
+    auto client = std::make_unique<httplib::Client>(client_origin);
+    client->set_keep_alive(true);
+    client->set_tcp_nodelay(true);  // requests go out as written, not after a delayed ACK
+    if (client_origin.rfind("https://", 0) == 0) {
+      client->enable_server_certificate_verification(true);
+      if (!options.ca_file.empty()) client->set_ca_cert_path(options.ca_file.string());
+    }
+    return client;
   }
 
-  const std::optional<RegistryCredentials>* Credentials() {
+  void ReturnClient(const std::string& client_origin, std::unique_ptr<httplib::Client> client) {
+    std::lock_guard<std::mutex> lock(mu);
+    auto& idle = idle_clients[client_origin];
+    if (idle.size() < kMaxIdleConnections) idle.push_back(std::move(client));
+  }
+
+  std::optional<std::string> TokenFor(const std::string& scope) {
+    std::lock_guard<std::mutex> lock(mu);
+    const auto it = tokens.find(scope);
+    if (it == tokens.end()) return std::nullopt;
+    if (Steady::now() >= it->second.renew_at) {
+      tokens.erase(it);
+      return std::nullopt;
+    }
+    return it->second.value;
+  }
+
+  // The credentials (loaded once), or nullopt when they could not be read (`*status` says why).
+  Result<std::optional<RegistryCredentials>> Credentials() {
+    std::lock_guard<std::mutex> lock(mu);
     if (!credentials_loaded) {
       credentials_loaded = true;
       if (options.credentials) {
@@ -152,7 +189,8 @@ struct RegistryTransport::Impl {
         }
       }
     }
-    return credentials_status.ok() ? &credentials : nullptr;
+    if (!credentials_status.ok()) return credentials_status;
+    return credentials;
   }
 
   // One HTTP exchange, the body read up to `max` bytes.
@@ -161,6 +199,16 @@ struct RegistryTransport::Impl {
     if (!url.https && !Insecure()) {
       return PermissionDeniedError("refusing plain HTTP to " + url.origin + " for registry " +
                                    registry + ": name it as an insecure registry to allow that");
+    }
+    std::chrono::microseconds timeout = std::chrono::seconds(options.timeout_seconds);
+    if (request.deadline) {
+      const auto left =
+          std::chrono::duration_cast<std::chrono::microseconds>(*request.deadline - Steady::now());
+      if (left <= std::chrono::microseconds(0)) {
+        return UnavailableError("the deadline passed before " + request.what + " was read from " +
+                                registry);
+      }
+      timeout = std::min(timeout, left);
     }
     httplib::Request req;
     req.method = request.method;
@@ -195,7 +243,16 @@ struct RegistryTransport::Impl {
     };
     httplib::Response res;
     httplib::Error error = httplib::Error::Success;
-    if (!ClientFor(url.origin).send(req, res, error)) {
+    std::unique_ptr<httplib::Client> client = TakeClient(url.origin);
+    const time_t seconds = static_cast<time_t>(timeout.count() / 1000000);
+    const time_t micros = static_cast<time_t>(timeout.count() % 1000000);
+    client->set_connection_timeout(seconds, micros);
+    client->set_read_timeout(seconds, micros);
+    client->set_write_timeout(seconds, micros);
+    const bool sent = client->send(req, res, error);
+    // A connection that failed mid-exchange is dropped rather than reused.
+    if (sent) ReturnClient(url.origin, std::move(client));
+    if (!sent) {
       if (too_large) {
         return InvalidArgumentError(request.what + " from " + registry + " is larger than the " +
                                     LimitText(max) + " limit; refusing to read it");
@@ -224,15 +281,14 @@ struct RegistryTransport::Impl {
                                    " without a WWW-Authenticate challenge");
     }
     SIGNET_ASSIGN_OR_RETURN(AuthChallenge challenge, ParseAuthChallenge(header));
-    const auto* creds = Credentials();
-    if (creds == nullptr) return credentials_status;
+    SIGNET_ASSIGN_OR_RETURN(std::optional<RegistryCredentials> creds, Credentials());
     if (challenge.scheme == "basic") {
-      if (!creds->has_value()) {
+      if (!creds.has_value()) {
         return PermissionDeniedError("registry " + registry +
                                      " requires a login: add its credentials to the Docker config "
                                      "(docker login " + registry + ") or pass them explicitly");
       }
-      basic = true;
+      basic.store(true);
       return Status::Ok();
     }
     if (challenge.scheme != "bearer") {
@@ -256,12 +312,13 @@ struct RegistryTransport::Impl {
     }
     realm.path += (realm.path.find('?') == std::string::npos ? "?" : "&") + query;
     httplib::Headers headers;
-    if (creds->has_value()) {
-      const std::string pair = (*creds)->username + ":" + std::string((*creds)->password.reveal());
+    if (creds.has_value()) {
+      const std::string pair = creds->username + ":" + std::string(creds->password.reveal());
       headers.emplace("Authorization", "Basic " + Base64Encode(pair));
     }
     HttpRequest token_request;
     token_request.what = "the token from " + realm.origin;
+    token_request.deadline = request.deadline;
     token_request.max_response_bytes = kMaxTokenResponseBytes;
     SIGNET_ASSIGN_OR_RETURN(HttpResponse token_response, Exchange(realm, token_request, headers));
     if (token_response.status != 200) {
@@ -271,11 +328,15 @@ struct RegistryTransport::Impl {
                                    ErrorDetail(token_response.body) + ")");
     }
     std::string token;
+    int64_t expires_in = kDefaultTokenSeconds;
     try {
       const auto doc = nlohmann::json::parse(token_response.body);
       if (doc.is_object()) {
         token = doc.value("token", std::string());
         if (token.empty()) token = doc.value("access_token", std::string());
+        if (doc.contains("expires_in") && doc["expires_in"].is_number_integer()) {
+          expires_in = std::clamp<int64_t>(doc["expires_in"].get<int64_t>(), 0, 24 * 3600);
+        }
       }
     } catch (const nlohmann::json::exception&) {
     }
@@ -283,18 +344,25 @@ struct RegistryTransport::Impl {
       return PermissionDeniedError("the token service " + realm.origin +
                                    " answered without a token");
     }
-    tokens[request.scope] = token;
+    // Renewed after nine tenths of its lifetime, so it is not refused in flight.
+    const auto lifetime = std::chrono::milliseconds(expires_in * 900);
+    std::lock_guard<std::mutex> lock(mu);
+    tokens[request.scope] = Token{std::move(token), Steady::now() + lifetime};
     return Status::Ok();
   }
 
   httplib::Headers AuthHeaders(const HttpRequest& request) {
     httplib::Headers headers;
     for (const auto& [name, value] : request.headers) headers.emplace(name, value);
-    if (auto it = tokens.find(request.scope); it != tokens.end()) {
-      headers.emplace("Authorization", "Bearer " + it->second);
-    } else if (basic && credentials) {
-      const std::string pair = credentials->username + ":" + std::string(credentials->password.reveal());
-      headers.emplace("Authorization", "Basic " + Base64Encode(pair));
+    if (std::optional<std::string> token = TokenFor(request.scope)) {
+      headers.emplace("Authorization", "Bearer " + *token);
+    } else if (basic.load()) {
+      Result<std::optional<RegistryCredentials>> creds = Credentials();
+      if (creds.ok() && creds->has_value()) {
+        const std::string pair =
+            (*creds)->username + ":" + std::string((*creds)->password.reveal());
+        headers.emplace("Authorization", "Basic " + Base64Encode(pair));
+      }
     }
     return headers;
   }
@@ -336,7 +404,10 @@ Result<HttpResponse> RegistryTransport::Send(const HttpRequest& request) {
     SIGNET_ASSIGN_OR_RETURN(HttpResponse response, impl_->Exchange(url, request, headers));
     if (response.status == 401 && own_origin && !authorized_once) {
       authorized_once = true;
-      impl_->tokens.erase(request.scope);  // refused or expired
+      {
+        std::lock_guard<std::mutex> lock(impl_->mu);
+        impl_->tokens.erase(request.scope);  // refused or expired
+      }
       SIGNET_RETURN_IF_ERROR(impl_->Authorize(response, request));
       continue;
     }
@@ -355,6 +426,14 @@ Result<HttpResponse> RegistryTransport::Send(const HttpRequest& request) {
     return response;
   }
 }
+
+std::optional<bool> RegistryTransport::referrers_api() const {
+  const int known = impl_->referrers_api.load();
+  if (known < 0) return std::nullopt;
+  return known == 1;
+}
+
+void RegistryTransport::set_referrers_api(bool served) { impl_->referrers_api.store(served ? 1 : 0); }
 
 Status RegistryTransport::ErrorFor(const HttpResponse& response, std::string_view what) const {
   const std::string status = "HTTP " + std::to_string(response.status);

@@ -10,9 +10,16 @@
 // HTTPS, verified against the system trust store or `ca_file`. Every response body is read with a
 // limit, so a hostile registry cannot make the client allocate more than the limit.
 //
-// Not thread-safe: one transport per thread (tokens are cached per transport).
+// A bearer token is kept for the lifetime its token service gave (`expires_in`, 60 s when it
+// says nothing, the Docker token specification's default), less a tenth for clock and transit,
+// and fetched again after that or when the registry refuses it.
+//
+// Thread-safe: concurrent Sends each use an idle keep-alive connection of a small pool (one is
+// opened when none is idle), and the tokens and credentials are shared under a lock. What the
+// transport learnt of the registry (its Referrers API support) lasts as long as it does.
 #pragma once
 
+#include <chrono>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -55,6 +62,10 @@ struct HttpRequest {
   std::string scope;
   size_t max_response_bytes = 1024 * 1024;  // errors and small answers fit
   std::string what;  // names the object in messages: "manifest sha256:…"
+  // When set, every exchange of the request (redirects and token fetches too) must end by then:
+  // its timeouts are the shorter of RegistryOptions::timeout_seconds and the time left, and an
+  // exchange due to start past it fails Unavailable without reaching the network.
+  std::optional<std::chrono::steady_clock::time_point> deadline = std::nullopt;
 };
 
 class RegistryTransport {
@@ -76,6 +87,11 @@ class RegistryTransport {
   // (`errors[].code: message`) in the message. 401/403 PermissionDenied, 404 NotFound,
   // 405 FailedPrecondition, other 4xx InvalidArgument, 429/5xx and the rest Unavailable.
   Status ErrorFor(const HttpResponse& response, std::string_view what) const;
+
+  // Whether the registry serves the Referrers API (GET /v2/<name>/referrers/<digest>): nullopt
+  // until a repository on it found out and said so with set_referrers_api.
+  std::optional<bool> referrers_api() const;
+  void set_referrers_api(bool served);
 
  private:
   struct Impl;

@@ -240,3 +240,121 @@ TEST(RegistryRepositoryTest, BasicChallengeWithoutCredentialsSaysHowToLogIn) {
 
 }  // namespace
 }  // namespace signet::oci
+
+namespace signet::oci {
+namespace {
+
+TEST(RegistryRepositoryTest, AnExpiredBearerTokenIsFetchedAgain) {
+  ScriptedServer s;
+  std::atomic<int> token_requests{0};
+  s.server().Get("/token", [&](const httplib::Request&, httplib::Response& res) {
+    const int n = ++token_requests;
+    res.set_content(R"({"token":"tok-)" + std::to_string(n) + R"(","expires_in":1})",
+                    "application/json");
+  });
+  const std::string realm = "http://" + s.host() + "/token";
+  std::string last_authorization;
+  s.server().Get("/v2/app/manifests/v1", [&](const httplib::Request& req, httplib::Response& res) {
+    last_authorization = req.get_header_value("Authorization");
+    if (last_authorization.rfind("Bearer tok-", 0) != 0) {
+      res.status = 401;
+      res.set_header("WWW-Authenticate", "Bearer realm=\"" + realm + "\",service=\"s\"");
+      return;
+    }
+    ServeManifest(res, kManifest, Sha256Digest(kManifest));
+  });
+  auto repo = Open(s);
+  ASSERT_TRUE(repo->FetchManifest("v1").ok());
+  ASSERT_TRUE(repo->FetchManifest("v1").ok());
+  EXPECT_EQ(token_requests.load(), 1);
+  // Renewed at nine tenths of its one-second lifetime, before the registry would refuse it.
+  std::this_thread::sleep_for(std::chrono::milliseconds(950));
+  ASSERT_TRUE(repo->FetchManifest("v1").ok());
+  EXPECT_EQ(token_requests.load(), 2);
+  EXPECT_EQ(last_authorization, "Bearer tok-2");
+}
+
+TEST(RegistryRepositoryTest, NoReferrersApiIsRememberedAndTheIndexReadMeanwhile) {
+  ScriptedServer s;
+  const std::string subject = Sha256Digest("image");
+  const std::string index =
+      R"({"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[)"
+      R"({"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"sha256:)" +
+      std::string(64, 'a') + R"(","size":10,"artifactType":"application/example"}]})";
+  std::atomic<int> api_requests{0}, index_requests{0};
+  s.server().Get("/v2/app/referrers/" + subject, [&](const httplib::Request&, httplib::Response& res) {
+    ++api_requests;
+    res.status = 404;
+  });
+  s.server().Get("/v2/app/manifests/" + ReferrersTag(subject).value(),
+                 [&](const httplib::Request&, httplib::Response& res) {
+                   ++index_requests;
+                   res.set_header("Docker-Content-Digest", Sha256Digest(index));
+                   res.set_content(index, std::string(kOciIndexMediaType));
+                 });
+  RegistryOptions options;
+  options.insecure_registries = {s.host()};
+  options.docker_config = "/nonexistent/config.json";
+  std::shared_ptr<RegistryTransport> transport = RegistryTransport::Create(s.host(), options).value();
+  for (int i = 0; i < 3; ++i) {
+    RegistryRepository repo(transport, "app");  // a fresh view of the same registry
+    auto referrers = repo.Referrers(subject, "application/example");
+    ASSERT_TRUE(referrers.ok()) << referrers.status().ToString();
+    ASSERT_EQ(referrers->size(), 1u);
+    EXPECT_EQ(repo.referrers_api(), false);
+  }
+  EXPECT_EQ(api_requests.load(), 1);
+  EXPECT_EQ(index_requests.load(), 3);
+}
+
+TEST(RegistryRepositoryTest, EightThreadsShareOneTransport) {
+  ScriptedServer s;
+  std::atomic<int> token_requests{0};
+  s.server().Get("/token", [&](const httplib::Request&, httplib::Response& res) {
+    ++token_requests;
+    res.set_content(R"({"token":"tok"})", "application/json");
+  });
+  const std::string realm = "http://" + s.host() + "/token";
+  s.server().Get("/v2/app/manifests/v1", [&](const httplib::Request& req, httplib::Response& res) {
+    if (req.get_header_value("Authorization") != "Bearer tok") {
+      res.status = 401;
+      res.set_header("WWW-Authenticate", "Bearer realm=\"" + realm + "\",service=\"s\"");
+      return;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));  // overlap the requests
+    ServeManifest(res, kManifest, Sha256Digest(kManifest));
+  });
+  auto repo = Open(s);
+  std::atomic<int> ok{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < 10; ++i) {
+        auto m = repo->FetchManifest("v1");
+        if (m.ok() && m->descriptor.digest == Sha256Digest(kManifest)) ++ok;
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  EXPECT_EQ(ok.load(), 80);
+  EXPECT_LE(token_requests.load(), 8);  // at most one per thread racing for the first token
+}
+
+TEST(RegistryRepositoryTest, APassedDeadlineFailsWithoutARequest) {
+  ScriptedServer s;
+  std::atomic<int> requests{0};
+  s.server().Get("/v2/app/manifests/v1", [&](const httplib::Request&, httplib::Response& res) {
+    ++requests;
+    ServeManifest(res, kManifest, Sha256Digest(kManifest));
+  });
+  auto repo = Open(s);
+  repo->set_deadline(std::chrono::steady_clock::now() - std::chrono::milliseconds(1));
+  auto m = repo->FetchManifest("v1");
+  EXPECT_EQ(m.status().code(), ErrorCode::kUnavailable);
+  EXPECT_EQ(requests.load(), 0);
+  repo->set_deadline(std::chrono::steady_clock::now() + std::chrono::seconds(5));
+  EXPECT_TRUE(repo->FetchManifest("v1").ok());
+}
+
+}  // namespace
+}  // namespace signet::oci
