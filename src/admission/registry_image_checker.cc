@@ -3,7 +3,6 @@
 #include <optional>
 #include <utility>
 
-
 namespace signet::admission {
 namespace {
 
@@ -62,8 +61,14 @@ ImageCheckResult ImageCheckResultFor(const oci::Reference& image,
   }
   const imagesig::ImageVerification& v = *verification;
   switch (v.result) {
-    case imagesig::ImageVerificationResult::kVerified:
-      return Make(Verdict::kVerified, v.image.digest, "", "");
+    case imagesig::ImageVerificationResult::kVerified: {
+      ImageCheckResult result = Make(Verdict::kVerified, v.image.digest, "", "");
+      // What a revocation must drop (revocation_watch.h): the signature the verdict rests on.
+      if (const imagesig::TriedSignature* s = v.verified_signature()) {
+        result.signed_by.push_back({s->job_arn, s->profile_version_arn});
+      }
+      return result;
+    }
     case imagesig::ImageVerificationResult::kSkipped:
       return Make(Verdict::kVerified, v.image.digest, "", v.reason);
     case imagesig::ImageVerificationResult::kNoSignature:
