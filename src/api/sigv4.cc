@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <mutex>
+#include <unordered_map>
 
 #include "core/encoding.h"
 #include "crypto/digest.h"
@@ -213,6 +215,50 @@ std::string SigV4SigningKey(const SecretBytes& secret, std::string_view date,
   return crypto::HmacSha256(k, "aws4_request");
 }
 
+namespace {
+
+// The verifier's signing keys by (access key id, date, region, service): a key serves every
+// request of its credential scope for a day, so deriving it (four HMACs) per request is waste.
+// An entry answers only for the very secret it was derived from, so a rotated secret misses.
+// Keys are SecretBytes (wiped when dropped); the cache empties itself when it grows past
+// kMaxEntries (the dates roll over; the set of keys in use is small).
+class SigningKeyCache {
+ public:
+  SecretBytes Get(std::string_view access_key_id, const SecretBytes& secret,
+                  std::string_view date, std::string_view region, std::string_view service) {
+    std::string id;
+    id.reserve(access_key_id.size() + date.size() + region.size() + service.size() + 3);
+    id.append(access_key_id).append(1, '\n').append(date).append(1, '\n').append(region)
+        .append(1, '\n').append(service);
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      auto it = entries_.find(id);
+      if (it != entries_.end() && it->second.secret == secret) return it->second.key;
+    }
+    SecretBytes key(SigV4SigningKey(secret, date, region, service));
+    std::lock_guard<std::mutex> lock(mu_);
+    if (entries_.size() >= kMaxEntries) entries_.clear();
+    entries_.insert_or_assign(std::move(id), Entry{secret, key});
+    return key;
+  }
+
+ private:
+  static constexpr size_t kMaxEntries = 1024;
+  struct Entry {
+    SecretBytes secret;
+    SecretBytes key;
+  };
+  std::mutex mu_;
+  std::unordered_map<std::string, Entry> entries_;
+};
+
+SigningKeyCache& VerifierKeys() {
+  static SigningKeyCache cache;
+  return cache;
+}
+
+}  // namespace
+
 SigV4Result VerifySigV4(const HttpRequestView& request, const SecretLookup& secrets,
                         Timestamp now, const SigV4VerifierOptions& options) {
   const Params params = ParseQuery(request.raw_query);
@@ -320,8 +366,8 @@ SigV4Result VerifySigV4(const HttpRequestView& request, const SecretLookup& secr
   const std::string scope_text = scope[1] + "/" + scope[2] + "/" + scope[3] + "/aws4_request";
   const std::string string_to_sign = std::string(kAlgorithm) + "\n" + amz_date + "\n" + scope_text +
                                      "\n" + HexEncode(crypto::Sha256(canonical));
-  const std::string expected = HexEncode(
-      crypto::HmacSha256(SigV4SigningKey(*secret, scope[1], scope[2], service), string_to_sign));
+  const SecretBytes key = VerifierKeys().Get(scope[0], *secret, scope[1], scope[2], service);
+  const std::string expected = HexEncode(crypto::HmacSha256(key.reveal(), string_to_sign));
   if (!ConstantTimeEquals(expected, Lower(signature))) {
     return Fail(SigV4Error::kBadSignature, std::string(kMismatch));
   }

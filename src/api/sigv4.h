@@ -62,6 +62,8 @@ struct SigV4VerifierOptions {
   std::chrono::seconds max_clock_skew{std::chrono::minutes(5)};
 };
 
+// Signing keys derived from a secret are cached per (access key, date, region, service) and
+// used only while the secret is unchanged (thread-safe).
 SigV4Result VerifySigV4(const HttpRequestView& request, const SecretLookup& secrets,
                         Timestamp now, const SigV4VerifierOptions& options = {});
 

@@ -53,9 +53,24 @@ size_t ValidUtf8Length(std::string_view s, size_t i, uint32_t* code_point) {
   return len;
 }
 
+// A character that Go's encoder copies as it is: printable ASCII but for the quote, the
+// backslash and < > & (which Go escapes for HTML).
+bool IsPlainAscii(char c) {
+  const auto u = static_cast<uint8_t>(c);
+  return u >= 0x20 && u < 0x80 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&';
+}
+
 void AppendGoString(std::string& out, std::string_view s) {
   out += '"';
   for (size_t i = 0; i < s.size();) {
+    // Runs of plain characters (all of a base64 certificate) are copied in one append.
+    size_t run = i;
+    while (run < s.size() && IsPlainAscii(s[run])) ++run;
+    if (run > i) {
+      out.append(s.substr(i, run - i));
+      i = run;
+      continue;
+    }
     const char c = s[i];
     const auto u = static_cast<uint8_t>(c);
     if (u < 0x80) {

@@ -190,6 +190,8 @@ Result<SignPayloadResult> SignerService::SignPayload(const Caller& caller,
   job.signature_expires_at = AddValidity(now, profile.signature_validity);
   const std::string job_arn = JobArn(job.job_owner, job.job_id);
 
+  // Announced before signing, so a commit under way can wait for this job to join it.
+  store::Store::WriteHint hint = store_.ExpectWrite();
   notary::SignOptions sign;
   sign.payload = request.payload;
   sign.signing_time = now;

@@ -222,6 +222,8 @@ Result<Statement> Connection::Prepare(const char* sql) {
 
 int64_t Connection::Changes() const { return sqlite3_changes64(db_); }
 
+int64_t Connection::LastInsertRowId() const { return sqlite3_last_insert_rowid(db_); }
+
 bool Connection::InTransaction() const { return sqlite3_get_autocommit(db_) == 0; }
 
 }  // namespace signet::store::sqlite

@@ -93,6 +93,8 @@ class Connection {
   Result<Statement> Prepare(const char* sql);
   // Rows changed by the last INSERT/UPDATE/DELETE.
   int64_t Changes() const;
+  // The rowid of the last successful INSERT on this connection.
+  int64_t LastInsertRowId() const;
   bool InTransaction() const;
   const std::string& path() const { return path_; }
 

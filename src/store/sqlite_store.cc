@@ -13,6 +13,8 @@ namespace {
 
 // The store whose read-only callback this thread is running, to refuse re-entry from it.
 thread_local const SqliteStore* t_reading = nullptr;
+// The store this thread announced a write to (ExpectWrite) and has not yet entered.
+thread_local const SqliteStore* t_expected = nullptr;
 
 // Runs a pragma and returns its (first) result, so we can check that the setting took.
 Result<std::string> Pragma(sqlite::Connection& db, const char* sql) {
@@ -46,6 +48,7 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::filesystem::pa
 }
 
 struct SqliteStore::Batch {
+  std::chrono::steady_clock::time_point began;
   int members = 0;
   bool done = false;
   Status status;  // of the commit; meaningful once done
@@ -54,6 +57,7 @@ struct SqliteStore::Batch {
 SqliteStore::SqliteStore(std::unique_ptr<sqlite::Connection> db, std::filesystem::path path,
                          const SqliteStoreOptions& options)
     : max_batch_(options.max_batch < 1 ? 1 : options.max_batch),
+      max_commit_wait_(options.max_commit_wait),
       db_(std::move(db)),
       path_(std::move(path)),
       busy_timeout_(options.busy_timeout),
@@ -91,7 +95,27 @@ Status SqliteStore::RunMember(const std::function<Status(StoreTransaction&)>& fn
 
 SqliteStoreStats SqliteStore::Stats() const {
   std::lock_guard<std::mutex> lock(mu_);
-  return SqliteStoreStats{.transactions = transactions_, .commits = commits_, .waiting = waiting_};
+  return SqliteStoreStats{.transactions = transactions_,
+                          .commits = commits_,
+                          .waiting = waiting_,
+                          .expected = expected_};
+}
+
+bool SqliteStore::AddWriteHint() {
+  if (t_expected == this) return false;  // one hint per thread
+  std::lock_guard<std::mutex> lock(mu_);
+  ++expected_;
+  t_expected = this;
+  return true;
+}
+
+void SqliteStore::DropWriteHint() {
+  if (t_expected != this) return;  // InTransaction consumed it
+  t_expected = nullptr;
+  std::lock_guard<std::mutex> lock(mu_);
+  --expected_;
+  // A batch may have been waiting for this writer alone.
+  if (expected_ == 0) done_cv_.notify_all();
 }
 
 Result<std::unique_ptr<sqlite::Connection>> SqliteStore::AcquireReader() {
@@ -158,6 +182,10 @@ Status SqliteStore::InTransaction(const std::function<Status(StoreTransaction&)>
         "StoreTransaction the callback was given");
   }
   std::unique_lock<std::mutex> lock(mu_);
+  if (t_expected == this) {  // the announced writer has arrived (it now counts as waiting)
+    t_expected = nullptr;
+    --expected_;
+  }
   ++waiting_;
   turn_cv_.wait(lock, [&] { return !running_; });
   --waiting_;
@@ -173,6 +201,7 @@ Status SqliteStore::InTransaction(const std::function<Status(StoreTransaction&)>
       return begin;
     }
     batch_ = std::make_shared<Batch>();
+    batch_->began = std::chrono::steady_clock::now();
   }
   std::shared_ptr<Batch> batch = batch_;
   ++batch->members;
@@ -184,31 +213,51 @@ Status SqliteStore::InTransaction(const std::function<Status(StoreTransaction&)>
   Status own = RunMember(fn, &broken, &thrown);
 
   lock.lock();
-  if (!broken && waiting_ > 0 && batch->members < max_batch_) {
-    // Others are waiting: let them join this transaction; the last to run commits for all.
+  if (!broken && batch->members < max_batch_ && (waiting_ > 0 || expected_ > 0)) {
+    // Others are waiting or on their way: leave the connection to them; whoever finds it idle
+    // with nobody left to wait for (or the wait used up) commits for all.
     running_ = false;
     turn_cv_.notify_one();
-    done_cv_.wait(lock, [&] { return batch->done; });
+    const auto deadline = batch->began + max_commit_wait_;
+    while (!batch->done) {
+      const bool idle = !running_ && waiting_ == 0 && batch_ == batch;
+      if (idle && (expected_ == 0 || batch->members >= max_batch_ ||
+                   std::chrono::steady_clock::now() >= deadline)) {
+        running_ = true;
+        FinishBatch(lock, batch, false);
+        break;
+      }
+      if (idle) {
+        done_cv_.wait_until(lock, deadline);
+      } else {
+        done_cv_.wait(lock);
+      }
+    }
   } else {
-    batch_.reset();
-    lock.unlock();
-    Status end = broken ? InternalError(
-                              "a failed write in this commit could not be undone, so nothing in "
-                              "it was committed; retry")
-                        : db_->Run("COMMIT");
-    if (!end.ok() && db_->InTransaction()) (void)db_->Run("ROLLBACK");
-    lock.lock();
-    if (end.ok()) ++commits_;
-    batch->status = std::move(end);
-    batch->done = true;
-    running_ = false;
-    turn_cv_.notify_one();
-    done_cv_.notify_all();
+    FinishBatch(lock, batch, broken);
   }
   lock.unlock();
   if (thrown) std::rethrow_exception(thrown);
   if (!own.ok()) return own;
   return batch->status;
+}
+
+void SqliteStore::FinishBatch(std::unique_lock<std::mutex>& lock,
+                              const std::shared_ptr<Batch>& batch, bool broken) {
+  batch_.reset();
+  lock.unlock();
+  Status end = broken ? InternalError(
+                            "a failed write in this commit could not be undone, so nothing in "
+                            "it was committed; retry")
+                      : db_->Run("COMMIT");
+  if (!end.ok() && db_->InTransaction()) (void)db_->Run("ROLLBACK");
+  lock.lock();
+  if (end.ok()) ++commits_;
+  batch->status = std::move(end);
+  batch->done = true;
+  running_ = false;
+  turn_cv_.notify_one();
+  done_cv_.notify_all();
 }
 
 }  // namespace signet::store

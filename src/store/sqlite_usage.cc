@@ -31,27 +31,9 @@ Status SqliteOperations::AppendUsage(const UsageRecord& u) {
   if (u.job_id.empty() || u.account.empty()) {
     return InvalidArgumentError("a usage record needs the job id and the account billed");
   }
+  // The job's existence and its one usage record are the table's constraints (REFERENCES and
+  // UNIQUE on job_id), checked by the INSERT itself.
   return Atomically([&]() -> Status {
-    {
-      SIGNET_ASSIGN_OR_RETURN(Statement q,
-                              db_.Prepare("SELECT 1 FROM signing_jobs WHERE job_id = ?1"));
-      q.Bind(1, u.job_id);
-      SIGNET_ASSIGN_OR_RETURN(bool row, q.Step());
-      if (!row) {
-        return NotFoundError("cannot record usage of signing job " + u.job_id +
-                             ": the job does not exist");
-      }
-    }
-    {
-      SIGNET_ASSIGN_OR_RETURN(Statement q,
-                              db_.Prepare("SELECT 1 FROM usage_records WHERE job_id = ?1"));
-      q.Bind(1, u.job_id);
-      SIGNET_ASSIGN_OR_RETURN(bool row, q.Step());
-      if (row) {
-        return AlreadyExistsError("signing job " + u.job_id +
-                                  " already has a usage record; a job is billed once");
-      }
-    }
     SIGNET_ASSIGN_OR_RETURN(
         Statement insert,
         db_.Prepare("INSERT INTO usage_records (time, account, principal, profile_name, "
@@ -66,7 +48,17 @@ Status SqliteOperations::AppendUsage(const UsageRecord& u) {
         .Bind(7, u.environment)
         .Bind(8, u.unit_price_micros)
         .Bind(9, u.job_id);
-    SIGNET_RETURN_IF_ERROR(insert.Run());
+    if (Status s = insert.Run(); !s.ok()) {
+      if (s.code() == ErrorCode::kNotFound) {
+        return NotFoundError("cannot record usage of signing job " + u.job_id +
+                             ": the job does not exist");
+      }
+      if (s.code() == ErrorCode::kAlreadyExists) {
+        return AlreadyExistsError("signing job " + u.job_id +
+                                  " already has a usage record; a job is billed once");
+      }
+      return s;
+    }
     // The running total of the record's environment and month, in the same transaction.
     SIGNET_ASSIGN_OR_RETURN(
         Statement total,

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <functional>
+#include <utility>
 
 #include "store/store_operations.h"
 
@@ -37,6 +38,14 @@ class Store : public StoreOperations {
   // readers), so lookups on the signing path stay off the group-commit path. The same rules as
   // InTransaction apply to `fn`. The default runs it as an ordinary transaction.
   virtual Status InReadTransaction(const std::function<Status(StoreTransaction&)>& fn);
+
+  // A group-commit hint (WriteHint below): the calling thread is about to do CPU work (sign)
+  // and then call InTransaction. While the hint lives and the thread has not entered
+  // InTransaction yet, a transaction that is ready to commit may wait a little (bounded by the
+  // implementation) for it, so that concurrent signatures share one commit. Only a hint: what
+  // any transaction does, and that it is durable when InTransaction returns, never changes.
+  class WriteHint;
+  WriteHint ExpectWrite();
 
   // StoreOperations, each in its own InTransaction (store.cc), for every implementation.
   Status PutProfile(const SigningProfileRecord& record) final;
@@ -108,6 +117,12 @@ class Store : public StoreOperations {
                                                      std::string_view layer_name,
                                                      const PageRequest& page) final;
 
+ protected:
+  // ExpectWrite's implementation: true if a hint was taken for this thread (then DropWriteHint
+  // follows, on this thread). The defaults take none.
+  virtual bool AddWriteHint() { return false; }
+  virtual void DropWriteHint() {}
+
  private:
   // Runs one operation in its own transaction and returns its result.
   template <typename T, typename Op>
@@ -116,5 +131,25 @@ class Store : public StoreOperations {
   template <typename T, typename Op>
   Result<T> RunRead(Op op);
 };
+
+// Store::ExpectWrite's guard. Move-only; must be destroyed on the thread that took it.
+class Store::WriteHint {
+ public:
+  WriteHint() = default;
+  WriteHint(WriteHint&& other) noexcept : store_(std::exchange(other.store_, nullptr)) {}
+  WriteHint& operator=(WriteHint&&) = delete;
+  ~WriteHint() {
+    if (store_ != nullptr) store_->DropWriteHint();
+  }
+
+ private:
+  friend class Store;
+  explicit WriteHint(Store* store) : store_(store) {}
+  Store* store_ = nullptr;
+};
+
+inline Store::WriteHint Store::ExpectWrite() {
+  return AddWriteHint() ? WriteHint(this) : WriteHint();
+}
 
 }  // namespace signet::store

@@ -111,6 +111,33 @@ TEST(SigV4Test, SignThenVerifyRoundTrip) {
   EXPECT_EQ(VerifySigV4(swapped, Lookup(), now).error, SigV4Error::kBadSignature);
 }
 
+// The verifier caches signing keys per access key and scope, but only for the secret they came
+// from: once the secret is rotated, requests signed with the old one fail and the new one works.
+TEST(SigV4Test, ARotatedSecretIsHonouredDespiteTheKeyCache) {
+  const Timestamp now = At("2026-11-27T10:00:00Z");
+  auto signed_with = [&](const SecretBytes& secret) {
+    HttpRequestView r;
+    r.method = "GET";
+    r.raw_path = "/signing-platforms";
+    r.headers = {{"Host", "127.0.0.1:8080"}};
+    SignSigV4(r, "AKIDROTATE", secret, "us-west-2", "signer", now);
+    return r;
+  };
+  const SecretBytes old_secret("old secret"), new_secret("new secret");
+  SecretBytes current = old_secret;
+  const SecretLookup lookup = [&](std::string_view id) -> std::optional<SecretBytes> {
+    if (id == "AKIDROTATE") return current;
+    return std::nullopt;
+  };
+  for (int i = 0; i < 2; ++i) {  // the second time from the cache
+    EXPECT_TRUE(VerifySigV4(signed_with(old_secret), lookup, now).identity) << i;
+  }
+  current = new_secret;
+  EXPECT_EQ(VerifySigV4(signed_with(old_secret), lookup, now).error, SigV4Error::kBadSignature);
+  EXPECT_TRUE(VerifySigV4(signed_with(new_secret), lookup, now).identity);
+  EXPECT_EQ(VerifySigV4(signed_with(old_secret), lookup, now).error, SigV4Error::kBadSignature);
+}
+
 // A body streamed from a file is signed with its hash computed beforehand (signet sign zip).
 TEST(SigV4Test, SignsWithAPrecomputedPayloadHash) {
   const std::string body = "PK\x05\x06 a package streamed from a file";
