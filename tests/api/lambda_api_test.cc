@@ -12,11 +12,9 @@
 #include "api/sigv4.h"
 #include "core/encoding.h"
 #include "core/ids.h"
-#include "core/secret_bytes.h"
 #include "deploy/package_verifier.h"
-#include "keys/file_key_store.h"
-#include "signer/certificate_authority.h"
 #include "store/sqlite_store.h"
+#include "testing/signer_installation.h"
 #include "testing/temp_dir.h"
 
 namespace signet::api {
@@ -37,14 +35,12 @@ constexpr const char* kZipBase64 =
 class LambdaApiTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    store_ = std::move(store::SqliteStore::Open(dir_.path() / "signet.db")).value();
-    keys_ = std::move(keys::FileKeyStore::Open(dir_.path() / "keys",
-                                               SecretBytes(HexEncode(RandomBytes(32)))))
-                .value();
-    ca_ =
-        std::move(signer::CertificateAuthority::Open(*keys_, dir_.path() / "ca", {}, clock_.Now()))
-            .value();
-    verifier_ = std::move(deploy::PackageVerifier::Create({ca_->root()}, *store_, clock_)).value();
+    auto ins = test::SignerInstallation::Open(dir_.path(), clock_.Now(), {.buckets = false});
+    ASSERT_TRUE(ins.ok()) << ins.status().ToString();
+    ins_ = std::move(*ins);
+    store_ = ins_.store.get();
+    verifier_ =
+        std::move(deploy::PackageVerifier::Create({ins_.ca->root()}, *store_, clock_)).value();
     service_ = std::make_unique<deploy::LambdaService>(*store_, nullptr, *verifier_,
                                                        deploy::LambdaOptions{.clock = &clock_});
     api_ = std::make_unique<LambdaApi>(*service_);
@@ -106,9 +102,8 @@ class LambdaApiTest : public ::testing::Test {
 
   FixedClock clock_{ParseRfc3339("2026-06-01T12:00:00Z").value()};
   test::TempDir dir_;
-  std::unique_ptr<store::SqliteStore> store_;
-  std::unique_ptr<keys::FileKeyStore> keys_;
-  std::unique_ptr<signer::CertificateAuthority> ca_;
+  test::SignerInstallation ins_;  // store, keys and CA; no SignerService
+  store::SqliteStore* store_ = nullptr;
   std::unique_ptr<deploy::PackageVerifier> verifier_;
   std::unique_ptr<deploy::LambdaService> service_;
   std::unique_ptr<LambdaApi> api_;

@@ -11,13 +11,9 @@
 #include "api/metering_billing.h"
 #include "api/signer_api.h"
 #include "core/encoding.h"
-#include "core/secret_bytes.h"
-#include "keys/file_key_store.h"
 #include "metering/meter.h"
-#include "signer/certificate_authority.h"
 #include "signer/signer_service.h"
-#include "store/bucket_store.h"
-#include "store/sqlite_store.h"
+#include "testing/signer_installation.h"
 #include "testing/temp_dir.h"
 
 namespace signet::api {
@@ -48,25 +44,18 @@ std::string Header(const ApiResponse& response, std::string_view name) {
 class MeteringApiTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto store = store::SqliteStore::Open(dir_.path() / "signet.db");
-    ASSERT_TRUE(store.ok()) << store.status().ToString();
-    store_ = std::move(*store);
-    auto keys = keys::FileKeyStore::Open(dir_.path() / "keys", SecretBytes(std::string(64, 'a')));
-    ASSERT_TRUE(keys.ok()) << keys.status().ToString();
-    keys_ = std::move(*keys);
-    auto ca = signer::CertificateAuthority::Open(*keys_, dir_.path() / "ca", {}, clock_.Now());
-    ASSERT_TRUE(ca.ok()) << ca.status().ToString();
-    ca_ = std::move(*ca);
+    auto ins = test::SignerInstallation::Open(dir_.path(), clock_.Now(), {.buckets = false});
+    ASSERT_TRUE(ins.ok()) << ins.status().ToString();
+    ins_ = std::move(*ins);
+    store_ = ins_.store.get();
     auto config = metering::ParseMeteringConfig(kConfig, "test");
     ASSERT_TRUE(config.ok()) << config.status().ToString();
     meter_ = std::make_unique<metering::Meter>(*store_, std::move(*config));
     billing_ = std::make_unique<MeteringBilling>(*meter_);
     signer::SignerOptions options;
     options.clock = &clock_;
-    service_ =
-        std::make_unique<signer::SignerService>(*store_, nullptr, *keys_, *ca_, *billing_, options);
-    ASSERT_TRUE(service_->Start().ok());
-    api_ = std::make_unique<SignerApi>(*service_);
+    ASSERT_TRUE(ins_.StartService(*billing_, options).ok());
+    api_ = std::make_unique<SignerApi>(*ins_.service);
     ApiResponse put = Call("PUT", "/signing-profiles/images", "",
                            R"({"platformId":"Notation-OCI-SHA384-ECDSA"})");
     ASSERT_EQ(put.status, 200) << put.body;
@@ -103,12 +92,11 @@ class MeteringApiTest : public ::testing::Test {
 
   test::TempDir dir_;
   FixedClock clock_{Timestamp(std::chrono::seconds(kNow))};
-  std::unique_ptr<store::SqliteStore> store_;
-  std::unique_ptr<keys::FileKeyStore> keys_;
-  std::unique_ptr<signer::CertificateAuthority> ca_;
+  // meter_ and billing_ are made over ins_'s store but declared first: the service goes first.
   std::unique_ptr<metering::Meter> meter_;
   std::unique_ptr<MeteringBilling> billing_;
-  std::unique_ptr<signer::SignerService> service_;
+  test::SignerInstallation ins_;
+  store::SqliteStore* store_ = nullptr;
   std::unique_ptr<SignerApi> api_;
   std::deque<std::string> bodies_;
 };

@@ -17,15 +17,12 @@
 #include "api/aws_error.h"
 #include "api/http_message.h"
 #include "core/encoding.h"
-#include "core/secret_bytes.h"
 #include "core/time.h"
 #include "crypto/certificate.h"
-#include "keys/file_key_store.h"
-#include "signer/certificate_authority.h"
 #include "signer/signer_service.h"
 #include "store/bucket_store.h"
-#include "store/sqlite_store.h"
 #include "testing/fixed_price_billing.h"
+#include "testing/signer_installation.h"
 #include "testing/temp_dir.h"
 #include "zipsig/byte_source.h"
 
@@ -121,24 +118,13 @@ using TempDir = ::signet::test::TempDir;
 class SignerApiTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto store = store::SqliteStore::Open(dir_.path() / "signet.db");
-    ASSERT_TRUE(store.ok()) << store.status().ToString();
-    store_ = std::move(*store);
-    auto keys = keys::FileKeyStore::Open(dir_.path() / "keys", SecretBytes(std::string(64, 'a')));
-    ASSERT_TRUE(keys.ok()) << keys.status().ToString();
-    keys_ = std::move(*keys);
-    auto ca = signer::CertificateAuthority::Open(*keys_, dir_.path() / "ca", {}, clock_.Now());
-    ASSERT_TRUE(ca.ok()) << ca.status().ToString();
-    ca_ = std::move(*ca);
-    auto buckets = store::BucketStore::Open(dir_.path() / "buckets");
-    ASSERT_TRUE(buckets.ok()) << buckets.status().ToString();
-    buckets_ = std::move(*buckets);
+    auto ins = test::SignerInstallation::Open(dir_.path(), clock_.Now());
+    ASSERT_TRUE(ins.ok()) << ins.status().ToString();
+    ins_ = std::move(*ins);
     signer::SignerOptions options;
     options.clock = &clock_;
-    service_ =
-        std::make_unique<signer::SignerService>(*store_, buckets_.get(), *keys_, *ca_, billing_,
-                                                options);
-    ASSERT_TRUE(service_->Start().ok());
+    ASSERT_TRUE(ins_.StartService(billing_, options).ok());
+    service_ = ins_.service.get();
     api_ = std::make_unique<SignerApi>(*service_);
   }
 
@@ -211,12 +197,9 @@ class SignerApiTest : public ::testing::Test {
 
   FixedClock clock_{Timestamp(std::chrono::seconds(kNow))};
   TempDir dir_;
-  std::unique_ptr<store::SqliteStore> store_;
-  std::unique_ptr<keys::FileKeyStore> keys_;
-  std::unique_ptr<signer::CertificateAuthority> ca_;
-  std::unique_ptr<store::BucketStore> buckets_;
   test::FixedPriceBilling billing_;
-  std::unique_ptr<signer::SignerService> service_;
+  test::SignerInstallation ins_;  // after billing_: its service is destroyed first
+  signer::SignerService* service_ = nullptr;
   std::unique_ptr<SignerApi> api_;
   std::deque<std::string> bodies_;
 };
@@ -731,11 +714,12 @@ TEST_F(SignerApiTest, ListSigningJobsAndRevokeSignature) {
 
 TEST_F(SignerApiTest, StartSigningJobSignsAZipFromABucket) {
   Put("lambda", kLambda);
-  ASSERT_TRUE(buckets_->CreateBucket(kAlice.account, "source-bucket", clock_.Now()).ok());
-  ASSERT_TRUE(buckets_->CreateBucket(kAlice.account, "signed-bucket", clock_.Now()).ok());
-  ASSERT_TRUE(buckets_->SetVersioning("source-bucket", store::VersioningStatus::kEnabled).ok());
-  auto object = buckets_->PutObject({"source-bucket", "fn.zip", "\"etag\"", "application/zip", {}},
-                                    TinyZip(), clock_.Now());
+  store::BucketStore& buckets = *ins_.buckets;
+  ASSERT_TRUE(buckets.CreateBucket(kAlice.account, "source-bucket", clock_.Now()).ok());
+  ASSERT_TRUE(buckets.CreateBucket(kAlice.account, "signed-bucket", clock_.Now()).ok());
+  ASSERT_TRUE(buckets.SetVersioning("source-bucket", store::VersioningStatus::kEnabled).ok());
+  auto object = buckets.PutObject({"source-bucket", "fn.zip", "\"etag\"", "application/zip", {}},
+                                  TinyZip(), clock_.Now());
   ASSERT_TRUE(object.ok()) << object.status().ToString();
 
   Json body = {
@@ -909,9 +893,9 @@ TEST_F(SignerApiTest, GetRevocationStatus) {
 // GET /trust-anchor (`signet trust export`): the root the envelopes' x5c ends with.
 TEST_F(SignerApiTest, TrustAnchorIsTheInstallationRoot) {
   Json got = Ok(Call("GET", "/trust-anchor"));
-  EXPECT_EQ(got["certificatePem"], ca_->root().ToPem());
-  EXPECT_EQ(got["subject"], ca_->root().Subject());
-  EXPECT_EQ(got["sha256Thumbprint"], ca_->root().Sha256Thumbprint());
+  EXPECT_EQ(got["certificatePem"], ins_.ca->root().ToPem());
+  EXPECT_EQ(got["subject"], ins_.ca->root().Subject());
+  EXPECT_EQ(got["sha256Thumbprint"], ins_.ca->root().Sha256Thumbprint());
   EXPECT_TRUE(got["notAfter"].is_string());
   Error(Call("PUT", "/trust-anchor"), 405, "MethodNotAllowedException");
 }

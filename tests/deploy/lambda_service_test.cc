@@ -20,6 +20,7 @@
 #include "store/bucket_store.h"
 #include "store/sqlite_store.h"
 #include "testing/fixed_price_billing.h"
+#include "testing/signer_installation.h"
 #include "testing/temp_dir.h"
 
 namespace signet::deploy {
@@ -67,21 +68,13 @@ std::string MakeZip(const std::string& body) {
 class LambdaServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    store_ = std::move(store::SqliteStore::Open(dir_.path() / "signet.db")).value();
-    keys_ = std::move(keys::FileKeyStore::Open(dir_.path() / "keys",
-                                               SecretBytes(HexEncode(RandomBytes(32)))))
-                .value();
-    ca_ =
-        std::move(signer::CertificateAuthority::Open(*keys_, dir_.path() / "ca", {}, clock_.Now()))
-            .value();
-    buckets_ = std::move(store::BucketStore::Open(dir_.path() / "buckets")).value();
+    auto ins = test::SignerInstallation::Open(dir_.path(), clock_.Now());
+    ASSERT_TRUE(ins.ok()) << ins.status().ToString();
+    ins_ = std::move(*ins);
     ASSERT_TRUE(buckets_->CreateBucket(kAccount, "code", clock_.Now()).ok());
     signer::SignerOptions options;
     options.clock = &clock_;
-    signer_ =
-        std::make_unique<signer::SignerService>(*store_, buckets_.get(), *keys_, *ca_, billing_,
-                                                options);
-    ASSERT_TRUE(signer_->Start().ok());
+    ASSERT_TRUE(ins_.StartService(billing_, options).ok());
     verifier_ = std::move(PackageVerifier::Create({ca_->root()}, *store_, clock_)).value();
     service_ = std::make_unique<LambdaService>(
         *store_, buckets_.get(), *verifier_,
@@ -157,12 +150,12 @@ class LambdaServiceTest : public ::testing::Test {
 
   FixedClock clock_{At("2026-06-01T12:00:00Z")};
   test::TempDir dir_;
-  std::unique_ptr<store::SqliteStore> store_;
-  std::unique_ptr<keys::FileKeyStore> keys_;
-  std::unique_ptr<signer::CertificateAuthority> ca_;
-  std::unique_ptr<store::BucketStore> buckets_;
   test::FixedPriceBilling billing_;
-  std::unique_ptr<signer::SignerService> signer_;
+  test::SignerInstallation ins_;  // after billing_: its service is destroyed first
+  std::unique_ptr<store::SqliteStore>& store_ = ins_.store;
+  std::unique_ptr<signer::CertificateAuthority>& ca_ = ins_.ca;
+  std::unique_ptr<store::BucketStore>& buckets_ = ins_.buckets;
+  std::unique_ptr<signer::SignerService>& signer_ = ins_.service;
   std::unique_ptr<PackageVerifier> verifier_;
   std::unique_ptr<LambdaService> service_;
 };

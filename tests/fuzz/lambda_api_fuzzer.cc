@@ -14,22 +14,17 @@
 #include <string>
 
 #include "api/lambda_api.h"
-#include "core/encoding.h"
 #include "core/ids.h"
 #include "deploy/package_verifier.h"
 #include "fuzz_check.h"
-#include "keys/file_key_store.h"
-#include "signer/certificate_authority.h"
-#include "store/sqlite_store.h"
+#include "testing/signer_installation.h"
 
 namespace {
 
 using namespace signet;
 
 struct World {
-  std::unique_ptr<store::SqliteStore> store;
-  std::unique_ptr<keys::FileKeyStore> keys;
-  std::unique_ptr<signer::CertificateAuthority> ca;
+  test::SignerInstallation ins;  // store, keys and CA; no SignerService
   std::unique_ptr<deploy::PackageVerifier> verifier;
   std::unique_ptr<deploy::LambdaService> service;
   std::unique_ptr<api::LambdaApi> api;
@@ -44,11 +39,9 @@ struct World {
     std::string pattern = (base / "signet-fuzz-XXXXXX").string();
     SIGNET_FUZZ_CHECK(::mkdtemp(pattern.data()) != nullptr);
     const std::filesystem::path dir = pattern;
-    store = store::SqliteStore::Open(dir / "db").value();
-    keys = keys::FileKeyStore::Open(dir / "keys", SecretBytes(HexEncode(RandomBytes(32)))).value();
-    ca = signer::CertificateAuthority::Open(*keys, dir, {}, SystemClock().Now()).value();
-    verifier = deploy::PackageVerifier::Create({ca->root()}, *store, SystemClock()).value();
-    service = std::make_unique<deploy::LambdaService>(*store, nullptr, *verifier,
+    ins = test::SignerInstallation::Open(dir, SystemClock().Now(), {.buckets = false}).value();
+    verifier = deploy::PackageVerifier::Create({ins.ca->root()}, *ins.store, SystemClock()).value();
+    service = std::make_unique<deploy::LambdaService>(*ins.store, nullptr, *verifier,
                                                       deploy::LambdaOptions{});
     api = std::make_unique<api::LambdaApi>(*service);
     auto config = service->CreateCodeSigningConfig(

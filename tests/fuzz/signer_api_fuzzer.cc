@@ -16,27 +16,19 @@
 
 #include "api/metering_billing.h"
 #include "api/signer_api.h"
-#include "core/encoding.h"
 #include "core/ids.h"
 #include "fuzz_check.h"
-#include "keys/file_key_store.h"
-#include "signer/certificate_authority.h"
 #include "signer/signer_service.h"
-#include "store/bucket_store.h"
-#include "store/sqlite_store.h"
+#include "testing/signer_installation.h"
 
 namespace {
 
 using namespace signet;
 
 struct World {
-  std::unique_ptr<store::SqliteStore> store;
-  std::unique_ptr<keys::FileKeyStore> keys;
-  std::unique_ptr<signer::CertificateAuthority> ca;
-  std::unique_ptr<store::BucketStore> buckets;
   std::unique_ptr<metering::Meter> meter;
   std::unique_ptr<api::MeteringBilling> billing;
-  std::unique_ptr<signer::SignerService> service;
+  test::SignerInstallation ins;  // its service is not started: no job workers
   std::unique_ptr<api::SignerApi> api;
   signer::Caller caller{"000000000000", "arn:aws:iam::000000000000:user/fuzz"};
 
@@ -47,21 +39,18 @@ struct World {
     std::string pattern = (base / "signet-fuzz-XXXXXX").string();
     SIGNET_FUZZ_CHECK(::mkdtemp(pattern.data()) != nullptr);
     const std::filesystem::path dir = pattern;
-    store = store::SqliteStore::Open(dir / "db").value();
-    keys = keys::FileKeyStore::Open(dir / "keys", SecretBytes(HexEncode(RandomBytes(32)))).value();
-    ca = signer::CertificateAuthority::Open(*keys, dir, {}, SystemClock().Now()).value();
-    buckets = store::BucketStore::Open(dir / "buckets").value();
-    meter = std::make_unique<metering::Meter>(*store, metering::DefaultMeteringConfig().value());
+    ins = test::SignerInstallation::Open(dir, SystemClock().Now()).value();
+    meter =
+        std::make_unique<metering::Meter>(*ins.store, metering::DefaultMeteringConfig().value());
     billing = std::make_unique<api::MeteringBilling>(*meter);
-    service = std::make_unique<signer::SignerService>(*store, buckets.get(), *keys, *ca, *billing,
-                                                      signer::SignerOptions{});
-    api = std::make_unique<api::SignerApi>(*service);
+    ins.MakeService(*billing);
+    api = std::make_unique<api::SignerApi>(*ins.service);
     for (auto [name, platform] : {std::pair{"images", signer::kNotationPlatformId},
                                   std::pair{"lambda", signer::kLambdaPlatformId}}) {
       signer::PutProfileRequest put;
       put.profile_name = name;
       put.platform_id = std::string(platform);
-      SIGNET_FUZZ_CHECK(service->PutSigningProfile(caller, put).ok());
+      SIGNET_FUZZ_CHECK(ins.service->PutSigningProfile(caller, put).ok());
     }
   }
 };

@@ -17,18 +17,6 @@ here=$(dirname "$(realpath "$0")")
 source "$here/admission_registry_lib.sh"
 cd "$work" || exit 1
 
-passed=0
-failed=0
-check() {  # check NAME COMMAND...
-  if "${@:2}"; then
-    echo "PASS: $1"
-    passed=$((passed + 1))
-  else
-    echo "FAIL: $1"
-    failed=$((failed + 1))
-  fi
-}
-
 make_registry_pki || die "test PKI"
 # The CLIs trust the test CA for signetd's HTTPS; signetd itself must not (see "no caFile").
 export AWS_CA_BUNDLE=$work/pki/ca.crt
@@ -40,17 +28,9 @@ for r in app unsigned; do
     "oci:$work/image:v1" "docker://$reg/signet/$r:v1" || die "push signet/$r"
 done
 
-start_signetd  # initialises the installation: its root is the trust store
-kill -TERM "$daemon_pid" && wait "$daemon_pid" 2>/dev/null
-daemon_pid=""
-mkdir -p "$work/policy/truststore/x509/signingAuthority/signet" "$work/policy/docker" "$work/policy/wrong"
-cp "$data/root-ca.pem" "$work/policy/truststore/x509/signingAuthority/signet/"
+init_trust_policy
+mkdir -p "$work/policy/docker" "$work/policy/wrong"
 cp "$work/pki/ca.crt" "$work/policy/registry-ca.pem"
-cat >"$work/policy/trustpolicy.oci.json" <<'JSON'
-{"version":"1.0","trustPolicies":[{"name":"all","registryScopes":["*"],
- "signatureVerification":{"level":"strict"},"trustStores":["signingAuthority:signet"],
- "trustedIdentities":["*"]}]}
-JSON
 auths() { printf '{"auths":{"%s":{"auth":"%s"}}}' "$reg" "$(printf '%s' "$1" | base64 -w0)"; }
 auths 'signet:s3cret pass' >"$work/policy/docker/config.json"
 auths 'signet:wrong pass' >"$work/policy/wrong/config.json"
@@ -66,10 +46,7 @@ policy "$work/policy/noca.json" '{"dockerConfig":"docker/config.json"}'
 policy "$work/policy/wrong.json" '{"caFile":"registry-ca.pem","dockerConfig":"wrong/config.json"}'
 
 serve() {  # serve POLICY: (re)starts signetd with that admission policy, trusting no extra CA
-  if [[ -n $daemon_pid ]]; then
-    kill -TERM "$daemon_pid" && wait "$daemon_pid" 2>/dev/null
-    daemon_pid=""
-  fi
+  stop_signetd
   # Not the caller's SSL_CERT_FILE, DOCKER_CONFIG or ~/.docker: only what the policy names.
   SSL_CERT_FILE=/nonexistent start_signetd --tls-cert "$work/pki/server.crt" \
     --tls-key "$work/pki/server.key" --admission-policy "$1"

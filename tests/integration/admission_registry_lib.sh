@@ -7,60 +7,41 @@
 #   admission_setup REPO...   pushes the image as signet/REPO:v1 for each REPO and starts signetd;
 #                             sets $work, $data, $reg, $ins, $digest, $endpoint, $deadline_ms
 #   sign REPO                 signs signet/REPO:v1 (JSON in $work/sign-REPO.json); prints the job id
-#   aws_ ARGS...              the AWS CLI v2 against signetd
-#   die MESSAGE               prints FAIL and signetd's log tail, exits 1
+#   init_trust_policy         initialises the installation; its root in $work/policy's trust store
+# and everything signetd_test_lib.sh defines (check, die, start_signetd, aws_, ...).
 # The EXIT trap it installs stops the registry and signetd and removes $work.
 
-AWS=$(dpkg -L awscli 2>/dev/null | grep -E '/bin/aws$' | head -n 1)
+source "$here/signetd_test_lib.sh"
+source "$here/registry_test_lib.sh"
+find_aws_v2
 for t in docker-registry skopeo umoci openssl curl python3 "$AWS"; do
   command -v "$t" >/dev/null || { echo "FAIL: missing ${t:-awscli}: run scripts/install-deps.sh --test"; exit 1; }
 done
 work=$(mktemp -d)
 data=$work/data
 deadline_ms=3000
-source "$here/registry_test_lib.sh"
-daemon_pid=""
 admission_cleanup() {
   stop_registry
-  [[ -n $daemon_pid ]] && kill -TERM "$daemon_pid" 2>/dev/null && wait "$daemon_pid" 2>/dev/null
+  stop_signetd
   rm -rf "$work"
 }
 trap admission_cleanup EXIT
 trap 'exit 130' INT TERM HUP
+isolate_env
 
-for v in $(compgen -e); do
-  [[ $v == AWS_* || $v == SIGNET_* || $v == NOTATION_* || $v == DOCKER_* || $v == SSL_* ]] && unset "$v"
-done
-mkdir -p "$work/home"
-export HOME=$work/home XDG_CONFIG_HOME=$work/home/.config
-export AWS_SHARED_CREDENTIALS_FILE=$data/credentials AWS_CONFIG_FILE=$data/config
-export AWS_MAX_ATTEMPTS=1 AWS_PAGER="" AWS_DEFAULT_OUTPUT=json AWS_EC2_METADATA_DISABLED=true
-export NO_PROXY=127.0.0.1,localhost no_proxy=127.0.0.1,localhost
-unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY ALL_PROXY all_proxy
-
-die() {
-  echo "FAIL: $*"
-  [[ -f $work/signetd.log ]] && tail -n 20 "$work/signetd.log"
-  exit 1
+# A first start of signetd makes the installation and its root CA, which becomes the only anchor
+# of $work/policy/truststore (store "signet") under the strict trust policy trustpolicy.oci.json.
+init_trust_policy() {
+  start_signetd
+  stop_signetd
+  mkdir -p "$work/policy/truststore/x509/signingAuthority/signet"
+  cp "$data/root-ca.pem" "$work/policy/truststore/x509/signingAuthority/signet/"
+  cat >"$work/policy/trustpolicy.oci.json" <<'JSON'
+{"version":"1.0","trustPolicies":[{"name":"all","registryScopes":["*"],
+ "signatureVerification":{"level":"strict"},"trustStores":["signingAuthority:signet"],
+ "trustedIdentities":["*"]}]}
+JSON
 }
-
-start_signetd() {  # start_signetd ARGS...: sets $endpoint, $daemon_pid
-  : >"$work/signetd.out"
-  "$signetd" --data-dir "$data" --listen 127.0.0.1:0 --log-level warn "$@" \
-    >"$work/signetd.out" 2>"$work/signetd.log" &
-  daemon_pid=$!
-  endpoint=""
-  for ((i = 0; i < 150; i++)); do
-    endpoint=$(sed -n 's|^signetd listening on \(https\?://127\.0\.0\.1:[0-9]*\)$|\1|p' "$work/signetd.out")
-    [[ -n $endpoint ]] && return 0
-    kill -0 "$daemon_pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  cat "$work/signetd.out"
-  die "signetd did not start"
-}
-
-aws_() { "$AWS" --endpoint-url "$endpoint" --cli-connect-timeout 10 --cli-read-timeout 60 "$@"; }
 
 admission_setup() {
   # The test PKI's server certificate (SAN IP:127.0.0.1) serves signetd's HTTPS too; the signet
@@ -78,17 +59,7 @@ admission_setup() {
   done
   digest=sha256:$(skopeo inspect --tls-verify=false --raw "docker://$reg/signet/$1:v1" | sha256sum | cut -c1-64)
 
-  # A first start makes the installation and its root CA: the policy's trust store.
-  start_signetd
-  kill -TERM "$daemon_pid" && wait "$daemon_pid" 2>/dev/null
-  daemon_pid=""
-  mkdir -p "$work/policy/truststore/x509/signingAuthority/signet"
-  cp "$data/root-ca.pem" "$work/policy/truststore/x509/signingAuthority/signet/"
-  cat >"$work/policy/trustpolicy.oci.json" <<'JSON'
-{"version":"1.0","trustPolicies":[{"name":"all","registryScopes":["*"],
- "signatureVerification":{"level":"strict"},"trustStores":["signingAuthority:signet"],
- "trustedIdentities":["*"]}]}
-JSON
+  init_trust_policy
   cat >"$work/policy/policy.json" <<JSON
 {"rules":[{"name":"warned","images":["$reg/signet/warn/*"],"trustPolicy":"trustpolicy.oci.json",
            "trustStore":"truststore","mode":"Warn"},

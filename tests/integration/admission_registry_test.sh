@@ -18,18 +18,6 @@ here=$(dirname "$(realpath "$0")")
 source "$here/admission_registry_lib.sh"
 cd "$work" || exit 1
 
-passed=0
-failed=0
-check() {  # check NAME COMMAND...
-  if "${@:2}"; then
-    echo "PASS: $1"
-    passed=$((passed + 1))
-  else
-    echo "FAIL: $1"
-    failed=$((failed + 1))
-  fi
-}
-
 admission_setup app unsigned tamper revjob warn/app down
 sign app >/dev/null || die "sign signet/app"
 revjob=$(sign revjob) || die "sign signet/revjob"

@@ -17,18 +17,6 @@ here=$(dirname "$(realpath "$0")")
 source "$here/admission_registry_lib.sh"
 cd "$work" || exit 1
 
-passed=0
-failed=0
-check() {  # check NAME COMMAND...
-  if "${@:2}"; then
-    echo "PASS: $1"
-    passed=$((passed + 1))
-  else
-    echo "FAIL: $1"
-    failed=$((failed + 1))
-  fi
-}
-
 replica_pid=""
 stop_replica() {
   [[ -n $replica_pid ]] && kill -TERM "$replica_pid" 2>/dev/null && wait "$replica_pid" 2>/dev/null
@@ -45,14 +33,8 @@ tls=(--tls-cert "$work/pki/server.crt" --tls-key "$work/pki/server.key")
 "$signetd" --data-dir "$data" --listen 127.0.0.1:0 --log-level info --admission-replica \
   --admission-policy "$work/policy/policy.json" "${tls[@]}" >"$work/replica.out" 2>"$work/replica.log" &
 replica_pid=$!
-replica=""
-for ((i = 0; i < 150; i++)); do
-  replica=$(sed -n 's|^signetd listening on \(https://127\.0\.0\.1:[0-9]*\)$|\1|p' "$work/replica.out")
-  [[ -n $replica ]] && break
-  kill -0 "$replica_pid" 2>/dev/null || break
-  sleep 0.1
-done
-[[ -n $replica ]] || { cat "$work/replica.out" "$work/replica.log"; die "the replica did not start"; }
+replica=$(wait_listening "$work/replica.out" "$replica_pid") ||
+  { cat "$work/replica.out" "$work/replica.log"; die "the replica did not start"; }
 
 python3 - "$work/review.json" "$reg/signet/app:v1" "$reg/signet/other:v1" <<'PY'
 import json, sys

@@ -12,10 +12,7 @@ signet="$2"
 work=$(mktemp -d)
 pid=""
 trap '[[ -n "$pid" ]] && kill -9 "$pid" 2>/dev/null; rm -rf "$work"' EXIT
-passed=0 failed=0
-check() {  # check NAME COMMAND...
-  if "${@:2}"; then echo "PASS $1"; passed=$((passed + 1)); else echo "FAIL $1"; failed=$((failed + 1)); fi
-}
+source "$(dirname "$(realpath "$0")")/signetd_test_lib.sh"  # check, wait_listening
 
 host=signet-admission.signet-system.svc
 check "signet admission cert writes the TLS files" \
@@ -42,13 +39,8 @@ check "plain HTTP with --admission-policy is refused" bash -c \
 "$signetd" --data-dir "$work/data" --listen 127.0.0.1:0 --tls-cert "$work/tls/tls.crt" \
   --tls-key "$work/tls/tls.key" --admission-policy "$work/policy/policy.json" >"$work/signetd.log" 2>&1 &
 pid=$!
-port=""
-for _ in $(seq 200); do
-  port=$(sed -n 's|^signetd listening on https://127.0.0.1:\([0-9]*\)$|\1|p' "$work/signetd.log")
-  [[ -n "$port" ]] && break
-  sleep 0.05
-done
-[[ -n "$port" ]] || { echo "signetd did not start:"; cat "$work/signetd.log"; exit 1; }
+url=$(wait_listening "$work/signetd.log" "$pid") || { echo "signetd did not start:"; cat "$work/signetd.log"; exit 1; }
+port=${url##*:}
 
 post() {  # post PATH BODYFILE OUT: prints the HTTP status
   curl -sS --cacert "$work/tls/ca.crt" --resolve "$host:$port:127.0.0.1" -o "$3" -w '%{http_code}' \

@@ -24,7 +24,9 @@ tool=$(realpath "$3")
 here=$(dirname "$(realpath "$0")")
 PY=/usr/bin/python3
 [[ -x $PY ]] || PY=$(command -v python3)
-AWS=$(dpkg -L awscli 2>/dev/null | grep -E '/bin/aws$' | head -n 1)
+source "$here/signetd_test_lib.sh"
+source "$here/registry_test_lib.sh"
+find_aws_v2
 for t in docker-registry skopeo umoci htpasswd openssl curl "$AWS"; do
   command -v "$t" >/dev/null || { echo "FAIL: missing ${t:-awscli}: run scripts/install-deps --test"; exit 1; }
 done
@@ -35,50 +37,17 @@ fi
 
 work=$(mktemp -d)
 data=$work/data
-source "$here/registry_test_lib.sh"
-daemon_pid=""
 cleanup() {
   stop_registry
-  [[ -n $daemon_pid ]] && kill -TERM "$daemon_pid" 2>/dev/null && wait "$daemon_pid" 2>/dev/null
+  stop_signetd
   rm -rf "$work"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM HUP
-
-for v in $(compgen -e); do
-  [[ $v == AWS_* || $v == SIGNET_* || $v == NOTATION_* || $v == DOCKER_* ]] && unset "$v"
-done
-mkdir -p "$work/home"
-export HOME=$work/home XDG_CONFIG_HOME=$work/home/.config
-export AWS_SHARED_CREDENTIALS_FILE=$data/credentials AWS_CONFIG_FILE=$data/config
-export AWS_MAX_ATTEMPTS=1 AWS_PAGER="" AWS_DEFAULT_OUTPUT=json AWS_EC2_METADATA_DISABLED=true
-export NO_PROXY=127.0.0.1,localhost no_proxy=127.0.0.1,localhost
-unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY ALL_PROXY all_proxy
+isolate_env
 cd "$work" || exit 1
 
-passed=0
-failed=0
 setup=start
-# expect NAME RC PATTERN -- COMMAND...: COMMAND exits RC and its stdout+stderr match PATTERN.
-# Its stdout is kept in $work/last.out.
-expect() {
-  local name=$1 want_rc=$2 pattern=$3
-  shift 4
-  local rc
-  "$@" >"$work/last.out" 2>"$work/last.err"
-  rc=$?
-  if [[ $rc -eq $want_rc ]] &&
-    { [[ -z $pattern ]] || grep -qE -- "$pattern" "$work/last.out" "$work/last.err"; }; then
-    passed=$((passed + 1))
-    echo "PASS: $setup: $name"
-    # IMAGE_CLI_VERBOSE=1 shows what every command printed.
-    [[ -n ${IMAGE_CLI_VERBOSE:-} ]] && cat "$work/last.out" "$work/last.err" | head -c 3000 | sed 's/^/    /'
-  else
-    failed=$((failed + 1))
-    echo "FAIL: $setup: $name: exit $rc (want $want_rc), output should match /$pattern/:"
-    cat "$work/last.out" "$work/last.err" | head -c 3000 | sed 's/^/    /'
-  fi
-}
 # jget FILE EXPR: a value of the JSON document in FILE (Python expression over `d`).
 jget() { "$PY" -c 'import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$1" "$2"; }
 
@@ -88,26 +57,10 @@ cat >"$work/metering.json" <<'EOF'
  "environments": {"dev": {"signing": "skip", "enforcement": "warn"},
                   "prod": {"signing": "sign", "enforcement": "enforce"}}}
 EOF
-: >"$work/signetd.out"
 # Certificate subjects C=US, ST=WA, O=signet test (the defaults but O, to see the flags act).
-"$signetd" --data-dir "$data" --listen 127.0.0.1:0 --log-level warn \
-  --metering-config "$work/metering.json" --subject-country US --subject-state WA \
-  --subject-organization "signet test" >"$work/signetd.out" 2>"$work/signetd.log" &
-daemon_pid=$!
-endpoint=""
-for ((i = 0; i < 150; i++)); do
-  endpoint=$(sed -n 's|^signetd listening on \(http://127\.0\.0\.1:[0-9]*\)$|\1|p' "$work/signetd.out")
-  [[ -n $endpoint ]] && break
-  kill -0 "$daemon_pid" 2>/dev/null || break
-  sleep 0.1
-done
-if [[ -z $endpoint ]]; then
-  echo "FAIL: signetd did not start"
-  cat "$work/signetd.out" "$work/signetd.log"
-  exit 1
-fi
+start_signetd --metering-config "$work/metering.json" --subject-country US --subject-state WA \
+  --subject-organization "signet test"
 export SIGNET_ENDPOINT=$endpoint
-aws_() { "$AWS" --endpoint-url "$endpoint" --cli-connect-timeout 10 --cli-read-timeout 60 "$@"; }
 
 # Three Notation profiles: the default validity, one day (for expiry), one to revoke.
 for p in img:135:MONTHS short:1:DAYS doomed:135:MONTHS; do

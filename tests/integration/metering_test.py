@@ -35,6 +35,9 @@ import urllib.parse
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
 
+import integration_checks
+from integration_checks import check
+
 LAMBDA = "AWSLambda-SHA384-ECDSA"
 NOTATION = "Notation-OCI-SHA384-ECDSA"
 LAMBDA_PRICE = 5_000
@@ -53,20 +56,6 @@ CONFIG = {
         "race": {"budget": {"monthly_micros": 1_000_000, "warn_at": 1, "over_budget": "deny"}},
     },
 }
-
-passed = 0
-failed = 0
-
-
-def check(name, ok, detail=""):
-    global passed, failed
-    if ok:
-        passed += 1
-        print(f"PASS: {name}")
-    else:
-        failed += 1
-        print(f"FAIL: {name}" + (f"\n    {detail}" if detail else ""))
-    return ok
 
 
 class Client:
@@ -246,12 +235,11 @@ def main(signetd, signet):
         if daemon.proc and daemon.proc.poll() is None:
             daemon.proc.kill()
             daemon.proc.wait()
-        if failed:
+        if integration_checks.failed:
             print("--- signetd log (tail) ---")
             print(open(daemon.log).read()[-4000:])
         shutil.rmtree(work, ignore_errors=True)
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
+    return integration_checks.summary()
 
 
 def scenario(daemon, signet, data, work):

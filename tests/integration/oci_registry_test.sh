@@ -13,6 +13,7 @@ for t in docker-registry skopeo umoci htpasswd openssl python3 curl; do
   command -v "$t" >/dev/null || { echo "missing $t: run scripts/install-deps.sh --test"; exit 1; }
 done
 work=$(mktemp -d)
+source "$(dirname "$0")/signetd_test_lib.sh"
 source "$(dirname "$0")/registry_test_lib.sh"
 token_pid=""
 stop_token_server() {
@@ -25,25 +26,7 @@ stop_token_server() {
 trap 'stop_registry; stop_token_server; rm -rf "$work"' EXIT
 trap 'exit 1' INT TERM HUP  # so that ctest's timeout also runs the EXIT trap
 cd "$work"
-passed=0
-failed=0
 sigtype=application/vnd.cncf.notary.signature
-
-# expect NAME RC PATTERN -- COMMAND...: COMMAND exits RC and its stdout+stderr match PATTERN.
-expect() {
-  local name=$1 want_rc=$2 pattern=$3
-  shift 4
-  local out rc
-  out=$("$@" 2>&1)
-  rc=$?
-  if [[ $rc -eq $want_rc ]] && grep -qE -- "$pattern" <<<"$out"; then
-    passed=$((passed + 1))
-  else
-    failed=$((failed + 1))
-    echo "FAIL: $setup: $name: exit $rc (want $want_rc), output should match /$pattern/:"
-    sed 's/^/    /' <<<"$out"
-  fi
-}
 
 # A test CA and a server certificate for 127.0.0.1; an htpasswd file with a bcrypt entry.
 make_registry_pki || exit 1

@@ -18,6 +18,9 @@ import sys
 
 import yaml
 
+import integration_checks
+from integration_checks import check
+
 FILES = ("github-actions.yml", "gitlab-ci.yml", "buildspec.yml")
 # A command position: start of line or after a shell operator / keyword, then optional
 # VAR=value assignments.
@@ -25,20 +28,6 @@ COMMAND_START = re.compile(
     r"(?:^|[;&|(!]|\$\(|\b(?:then|do|else|if|time)\b)\s*(?:[A-Za-z_][A-Za-z0-9_]*=\S*\s+)*"
     r"(?P<cmd>(?:signet|aws)\s.*)")
 OPERATORS = {";", "&&", "||", "|", "&", ")", "(", "<", ">", ">>", "2>", ";;"}
-
-passed = 0
-failed = 0
-
-
-def check(name, ok, detail=""):
-    global passed, failed
-    if ok:
-        passed += 1
-        print(f"PASS: {name}")
-    else:
-        failed += 1
-        print(f"FAIL: {name}" + (f"\n    {detail}" if detail else ""))
-    return ok
 
 
 def strings(node):
@@ -192,8 +181,7 @@ def main(signet, directory):
         check(f"{name}: deploys with aws lambda through the gate (--endpoint-url)",
               lambda_deploys and all("--endpoint-url" in a for a in lambda_deploys), aws_cmds)
         check(f"{name}: names SIGNET_ENV for the environment", "SIGNET_ENV" in open(path).read())
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
+    return integration_checks.summary()
 
 
 if __name__ == "__main__":

@@ -15,7 +15,8 @@ signetd=$1
 signet=$2
 PY=/usr/bin/python3
 [[ -x $PY ]] || PY=$(command -v python3)
-AWS=$(dpkg -L awscli 2>/dev/null | grep -E '/bin/aws$' | head -n 1)
+source "$(dirname "$(realpath "$0")")/signetd_test_lib.sh"
+find_aws_v2
 if [[ -z $AWS || ! -x $AWS ]]; then
   echo "FAIL: AWS CLI v2 not found: Debian package awscli is not installed"
   echo "0 passed, 1 failed"
@@ -24,34 +25,15 @@ fi
 
 work=$(mktemp -d)
 data=$work/data
-mkdir -p "$work/home" "$work/src"
-daemon_pid=""
+mkdir -p "$work/src"
 cleanup() {
-  [[ -n $daemon_pid ]] && kill -TERM "$daemon_pid" 2>/dev/null && wait "$daemon_pid" 2>/dev/null
+  stop_signetd
   rm -rf "$work"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
+isolate_env
 
-for v in $(compgen -e); do
-  [[ $v == AWS_* || $v == SIGNET_* ]] && unset "$v"
-done
-export HOME=$work/home
-export AWS_SHARED_CREDENTIALS_FILE=$data/credentials AWS_CONFIG_FILE=$data/config
-export AWS_MAX_ATTEMPTS=1 AWS_PAGER="" AWS_DEFAULT_OUTPUT=json AWS_EC2_METADATA_DISABLED=true
-export NO_PROXY=127.0.0.1,localhost no_proxy=127.0.0.1,localhost
-unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY ALL_PROXY all_proxy
-
-passed=0
-failed=0
-pass() {
-  echo "PASS: $1"
-  passed=$((passed + 1))
-}
-fail() {
-  echo "FAIL: $1"
-  failed=$((failed + 1))
-}
 # run ID COMMAND...: stdout, stderr and exit code kept as $work/ID.{out,err,rc}.
 run() {
   local id=$1
@@ -89,25 +71,10 @@ sys.exit(0 if eval("(" + sys.argv[2] + ")") else 1)' "$work/$1.out" "$3" 2>"$wor
 }
 
 # --- signetd on a free loopback port -------------------------------------------------------------
-"$signetd" --data-dir "$data" --listen 127.0.0.1:0 --log-level warn \
-  >"$work/signetd.out" 2>"$work/signetd.log" &
-daemon_pid=$!
-endpoint=""
-for ((i = 0; i < 150; i++)); do
-  endpoint=$(sed -n 's|^signetd listening on \(http://127\.0\.0\.1:[0-9]*\)$|\1|p' "$work/signetd.out")
-  [[ -n $endpoint ]] && break
-  kill -0 "$daemon_pid" 2>/dev/null || break
-  sleep 0.1
-done
-if [[ -z $endpoint ]]; then
-  echo "FAIL: signetd did not start"
-  cat "$work/signetd.out" "$work/signetd.log"
-  exit 1
-fi
+start_signetd
 echo "signetd at $endpoint"
 export SIGNET_ENDPOINT=$endpoint
 root=$data/root-ca.pem
-aws_() { "$AWS" --endpoint-url "$endpoint" --cli-connect-timeout 10 --cli-read-timeout 60 "$@"; }
 
 # --- Fixtures: a function package of a few MB -----------------------------------------------------
 echo 'exports.handler = async () => "hello from signet sign zip";' >"$work/src/index.js"

@@ -8,19 +8,13 @@ signetd="$1"
 work=$(mktemp -d)
 pid=""
 trap '[[ -n "$pid" ]] && kill -9 "$pid" 2>/dev/null; rm -rf "$work"' EXIT
-passed=0 failed=0
-check() {  # check NAME COMMAND...
-  if "${@:2}"; then echo "PASS $1"; passed=$((passed + 1)); else echo "FAIL $1"; failed=$((failed + 1)); fi
-}
+source "$(dirname "$(realpath "$0")")/signetd_test_lib.sh"  # check, wait_listening
 start() {  # start LOGFILE: runs signetd on a free port, sets pid and port
   "$signetd" --data-dir "$work/data" --listen 127.0.0.1:0 --log-level info >"$1" 2>&1 &
   pid=$!
-  for _ in $(seq 100); do
-    port=$(sed -n 's|^signetd listening on http://127.0.0.1:\([0-9]*\)$|\1|p' "$1")
-    [[ -n "$port" ]] && return 0
-    sleep 0.05
-  done
-  echo "signetd did not start:"; cat "$1"; exit 1
+  local url
+  url=$(wait_listening "$1" "$pid") || { echo "signetd did not start:"; cat "$1"; exit 1; }
+  port=${url##*:}
 }
 mode() { stat -c %a "$1"; }
 
@@ -92,11 +86,7 @@ openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -su
 "$signetd" --data-dir "$work/data" --listen 127.0.0.1:0 --tls-cert "$work/tls.pem" \
   --tls-key "$work/tls.key" >"$work/tls.log" 2>&1 &
 pid=$!
-for _ in $(seq 100); do
-  port=$(sed -n 's|^signetd listening on https://127.0.0.1:\([0-9]*\)$|\1|p' "$work/tls.log")
-  [[ -n "$port" ]] && break
-  sleep 0.05
-done
+url=$(wait_listening "$work/tls.log" "$pid") && port=${url##*:}
 check "HTTPS: /healthz answers over TLS with the operator's certificate" python3 - "$port" "$work/tls.pem" <<'PY'
 import ssl, sys, urllib.request
 ctx = ssl.create_default_context(cafile=sys.argv[2])

@@ -5,27 +5,10 @@
 set -uo pipefail
 signet=$1
 testkit=$2
+source "$(dirname "$(realpath "$0")")/signetd_test_lib.sh"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$work"
-passed=0
-failed=0
-
-# expect NAME RC PATTERN -- COMMAND...: COMMAND exits RC and its stdout+stderr match PATTERN.
-expect() {
-  local name=$1 want_rc=$2 pattern=$3
-  shift 4
-  local out rc
-  out=$("$@" 2>&1)
-  rc=$?
-  if [[ $rc -eq $want_rc ]] && grep -qE -- "$pattern" <<<"$out"; then
-    passed=$((passed + 1))
-  else
-    failed=$((failed + 1))
-    echo "FAIL: $name: exit $rc (want $want_rc), output should match /$pattern/:"
-    sed 's/^/    /' <<<"$out"
-  fi
-}
 
 "$testkit" pki pki >/dev/null || { echo "cannot make the test PKI"; exit 1; }
 "$testkit" pki other --cn "someone else" >/dev/null || exit 1

@@ -12,8 +12,8 @@
 #include <fstream>
 #include <map>
 #include <memory>
-#include <sstream>
 #include <set>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -35,10 +35,11 @@
 #include "signer/validity.h"
 #include "store/bucket_store.h"
 #include "store/sqlite_store.h"
+#include "testing/fixed_price_billing.h"
+#include "testing/signer_installation.h"
+#include "testing/temp_dir.h"
 #include "zipsig/byte_source.h"
 #include "zipsig/zip_signature.h"
-#include "testing/fixed_price_billing.h"
-#include "testing/temp_dir.h"
 
 namespace signet::signer {
 
@@ -168,19 +169,9 @@ inline notary::Descriptor ImageTarget() {
 class SignerServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto db = store::SqliteStore::Open(dir_.path() / "signet.db");
-    ASSERT_TRUE(db.ok()) << db.status().ToString();
-    store_ = std::move(*db);
-    auto keys = keys::FileKeyStore::Open(dir_.path() / "keys",
-                                         SecretBytes(HexEncode(RandomBytes(32))));
-    ASSERT_TRUE(keys.ok()) << keys.status().ToString();
-    keys_ = std::move(*keys);
-    auto ca = CertificateAuthority::Open(*keys_, dir_.path() / "ca", CaOptions{}, clock_.Now());
-    ASSERT_TRUE(ca.ok()) << ca.status().ToString();
-    ca_ = std::move(*ca);
-    auto buckets = store::BucketStore::Open(dir_.path() / "buckets");
-    ASSERT_TRUE(buckets.ok()) << buckets.status().ToString();
-    buckets_ = std::move(*buckets);
+    auto ins = test::SignerInstallation::Open(dir_.path(), clock_.Now());
+    ASSERT_TRUE(ins.ok()) << ins.status().ToString();
+    ins_ = std::move(*ins);
     service_ = NewService();
     ASSERT_TRUE(service_->Start().ok());
   }
@@ -188,8 +179,7 @@ class SignerServiceTest : public ::testing::Test {
   std::unique_ptr<SignerService> NewService() {
     SignerOptions options;
     options.clock = &clock_;
-    return std::make_unique<SignerService>(*store_, buckets_.get(), *keys_, *ca_, billing_,
-                                           options);
+    return ins_.NewService(billing_, options);
   }
 
   static PutProfileRequest Request(const std::string& name,
@@ -331,12 +321,13 @@ class SignerServiceTest : public ::testing::Test {
 
   FixedClock clock_{At(kNow)};
   TempDir dir_;
-  std::unique_ptr<store::SqliteStore> store_;
-  std::unique_ptr<keys::KeyStore> keys_;
-  std::unique_ptr<CertificateAuthority> ca_;
-  std::unique_ptr<store::BucketStore> buckets_;
   test::FixedPriceBilling billing_{"test"};  // prices and environment (metering decides in signetd)
-  std::unique_ptr<SignerService> service_;
+  test::SignerInstallation ins_;             // after billing_: its service is destroyed first
+  std::unique_ptr<store::SqliteStore>& store_ = ins_.store;
+  std::unique_ptr<keys::FileKeyStore>& keys_ = ins_.keys;
+  std::unique_ptr<CertificateAuthority>& ca_ = ins_.ca;
+  std::unique_ptr<store::BucketStore>& buckets_ = ins_.buckets;
+  std::unique_ptr<SignerService>& service_ = ins_.service;
 };
 
 }  // namespace signet::signer
