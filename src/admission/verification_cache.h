@@ -36,7 +36,7 @@
 
 #include "admission/admission_policy.h"
 #include "admission/image_check.h"
-#include "admission/lru_map.h"
+#include "core/lru_map.h"
 #include "core/time.h"
 
 namespace signet::admission {

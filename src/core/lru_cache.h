@@ -1,5 +1,6 @@
 // LruCache: a bounded map from string keys to values that evicts the least recently used entry
-// once the number of entries or the sum of their byte charges would exceed its caps.
+// once the number of entries or the sum of their byte charges would exceed its caps: a locked
+// LruMap (core/lru_map.h) for caches shared between threads.
 //
 // Values are returned by copy, so a value type that is expensive to copy is best held through a
 // shared_ptr<const T>. An entry whose charge alone exceeds the byte cap is not stored.
@@ -7,30 +8,30 @@
 #pragma once
 
 #include <cstddef>
-#include <list>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <utility>
+
+#include "core/lru_map.h"
 
 namespace signet {
 
 template <typename V>
 class LruCache {
  public:
-  LruCache(size_t max_entries, size_t max_bytes) : max_entries_(max_entries), max_bytes_(max_bytes) {}
+  LruCache(size_t max_entries, size_t max_bytes)
+      : max_entries_(max_entries), max_bytes_(max_bytes), map_(max_entries, max_bytes) {}
   LruCache(const LruCache&) = delete;
   LruCache& operator=(const LruCache&) = delete;
 
   // The value under `key` (now the most recently used), or nullopt.
   std::optional<V> Get(std::string_view key) {
     std::lock_guard<std::mutex> lock(mu_);
-    const auto it = index_.find(std::string(key));
-    if (it == index_.end()) return std::nullopt;
-    entries_.splice(entries_.begin(), entries_, it->second);
-    return it->second->value;
+    const V* value = map_.Find(key);
+    if (value == nullptr) return std::nullopt;
+    return *value;
   }
 
   // Stores `value` under `key`, replacing what was there; `bytes` is what it costs (the key's
@@ -38,50 +39,32 @@ class LruCache {
   void Put(std::string key, V value, size_t bytes) {
     bytes += key.size();
     std::lock_guard<std::mutex> lock(mu_);
-    EraseLocked(key);
-    if (bytes > max_bytes_ || max_entries_ == 0) return;
-    while (!entries_.empty() && (entries_.size() + 1 > max_entries_ || bytes_ + bytes > max_bytes_)) {
-      EraseLocked(entries_.back().key);
+    if (bytes > max_bytes_ || max_entries_ == 0) {
+      map_.Erase(key);
+      return;
     }
-    entries_.push_front(Entry{key, std::move(value), bytes});
-    index_.emplace(std::move(key), entries_.begin());
-    bytes_ += bytes;
+    map_.Put(std::move(key), std::move(value), bytes);
   }
 
   void Erase(std::string_view key) {
     std::lock_guard<std::mutex> lock(mu_);
-    EraseLocked(std::string(key));
+    map_.Erase(key);
   }
 
   size_t size() const {
     std::lock_guard<std::mutex> lock(mu_);
-    return entries_.size();
+    return map_.size();
   }
   size_t bytes() const {
     std::lock_guard<std::mutex> lock(mu_);
-    return bytes_;
+    return map_.bytes();
   }
 
  private:
-  struct Entry {
-    std::string key;
-    V value;
-    size_t bytes;
-  };
-  void EraseLocked(const std::string& key) {
-    const auto it = index_.find(key);
-    if (it == index_.end()) return;
-    bytes_ -= it->second->bytes;
-    entries_.erase(it->second);
-    index_.erase(it);
-  }
-
   const size_t max_entries_;
   const size_t max_bytes_;
   mutable std::mutex mu_;
-  std::list<Entry> entries_;  // most recently used first
-  std::unordered_map<std::string, typename std::list<Entry>::iterator> index_;
-  size_t bytes_ = 0;
+  LruMap<V> map_;
 };
 
 }  // namespace signet
