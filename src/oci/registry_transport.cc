@@ -404,11 +404,25 @@ Result<HttpResponse> RegistryTransport::Send(const HttpRequest& request) {
     SIGNET_ASSIGN_OR_RETURN(HttpResponse response, impl_->Exchange(url, request, headers));
     if (response.status == 401 && own_origin && !authorized_once) {
       authorized_once = true;
+      // The token this request carried was refused (or expired): drop it, unless a concurrent
+      // request has meanwhile stored another, which this one then retries with.
+      const auto sent = headers.find("Authorization");
+      const std::string sent_bearer =
+          sent != headers.end() && sent->second.rfind("Bearer ", 0) == 0 ? sent->second.substr(7)
+                                                                         : "";
+      bool fetched_meanwhile = false;
       {
         std::lock_guard<std::mutex> lock(impl_->mu);
-        impl_->tokens.erase(request.scope);  // refused or expired
+        const auto it = impl_->tokens.find(request.scope);
+        if (it != impl_->tokens.end()) {
+          if (it->second.value == sent_bearer) {
+            impl_->tokens.erase(it);
+          } else {
+            fetched_meanwhile = true;
+          }
+        }
       }
-      SIGNET_RETURN_IF_ERROR(impl_->Authorize(response, request));
+      if (!fetched_meanwhile) SIGNET_RETURN_IF_ERROR(impl_->Authorize(response, request));
       continue;
     }
     const bool redirect = response.status == 301 || response.status == 302 ||
