@@ -38,7 +38,7 @@ class AdmissionWebhook {
   AdmissionResponse Review(const AdmissionRequest& request, bool mutate);
 
   const AdmissionPolicy& policy() const { return *policy_; }
-  // Invalidation (revocation) goes through the cache: InvalidateAll(), InvalidateDigest().
+  // Invalidation (revocation) goes through the cache: InvalidateAll(), InvalidateVerifiedIf().
   VerificationCache& cache() { return cache_; }
 
  private:

@@ -6,16 +6,13 @@
 #include <utility>
 #include <vector>
 
+#include "core/arn.h"
 #include "core/signet_metrics.h"
 
 namespace signet::admission {
 namespace {
 
 using Kind = store::RevocationEvent::Kind;
-
-bool EndsWith(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
-}
 
 const char* CauseLabel(Kind kind) { return kind == Kind::kJob ? "job" : "profile_version"; }
 
@@ -25,8 +22,11 @@ bool RevocationAffects(const store::RevocationEvent& event, const ImageCheckResu
   if (result.signed_by.empty()) return true;  // unknown signatures: assume the worst
   for (const ImageCheckResult::SignedBy& s : result.signed_by) {
     if (event.kind == Kind::kJob) {
-      // Job ARNs end in "/signing-jobs/<job id>"; the event names the job id.
-      if (EndsWith(s.job_arn, "/signing-jobs/" + event.subject)) return true;
+      // The event names the job id. A signature without a job ARN is no job's; one whose ARN
+      // cannot be read might be this job's.
+      if (s.job_arn.empty()) continue;
+      Result<SigningJobArn> job = ParseSigningJobArn(s.job_arn);
+      if (!job.ok() || job->job_id == event.subject) return true;
     } else if (s.profile_version_arn == event.subject) {
       return true;
     }

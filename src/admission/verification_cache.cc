@@ -205,16 +205,6 @@ void VerificationCache::InvalidateAll() {
   tags_.Clear();
 }
 
-size_t VerificationCache::InvalidateDigest(std::string_view digest) {
-  std::lock_guard lock(mu_);
-  ++generation_;
-  size_t erased = results_.EraseIf(
-      [digest](const std::string&, const CachedResult& e) { return e.result.digest == digest; });
-  erased += tags_.EraseIf(
-      [digest](const std::string&, const CachedDigest& e) { return e.digest == digest; });
-  return erased;
-}
-
 size_t VerificationCache::InvalidateVerifiedIf(
     const std::function<bool(const ImageCheckResult&)>& affected) {
   std::lock_guard lock(mu_);

@@ -12,7 +12,7 @@
 //  - Verifications run on the cache's own worker threads, so a caller waits only until its
 //    deadline; a verification that finishes later still fills the cache. Queued verifications
 //    are bounded too (a full queue answers Inconclusive at once).
-//  - InvalidateAll() / InvalidateDigest() / InvalidateVerifiedIf() drop entries (revocation); a
+//  - InvalidateAll() / InvalidateVerifiedIf() drop entries (revocation); a
 //    verification already running when they are called does not write its result into the
 //    cache.
 //
@@ -77,8 +77,6 @@ class VerificationCache {
 
   // Drops every cached result and tag resolution.
   void InvalidateAll();
-  // Drops the results and tag resolutions of manifest `digest` ("sha256:…"); returns how many.
-  size_t InvalidateDigest(std::string_view digest);
   // Drops the cached kVerified results for which `affected` holds (a revocation: see
   // revocation_watch.h); tag resolutions stay. Returns how many.
   size_t InvalidateVerifiedIf(const std::function<bool(const ImageCheckResult&)>& affected);

@@ -42,6 +42,11 @@ TEST(RevocationAffectsTest, MatchesTheJobOrTheProfileVersionOfASignature) {
   EXPECT_FALSE(RevocationAffects(version, r));
   // A result that does not say what it rests on is affected by every revocation.
   EXPECT_TRUE(RevocationAffects(job, VerifiedBy(kDigestA, {})));
+  // Job ARNs are read with the ARN parser: a signature without one is no job's; one whose ARN
+  // cannot be read may be any job's.
+  job.subject = JobId(2);
+  EXPECT_FALSE(RevocationAffects(job, VerifiedBy(kDigestA, {{"", "arn:v/ONE"}})));
+  EXPECT_TRUE(RevocationAffects(job, VerifiedBy(kDigestA, {{"not an arn", "arn:v/ONE"}})));
 }
 
 // A Store that fails every transaction while `failing` is set, else delegates to `real`.

@@ -63,7 +63,10 @@ TEST_F(VerificationCacheTest, InvalidationDropsEntries) {
   checker_.SetVerified("a.io/two", kDigestB);
   Verify(cache, "a.io/one:1");
   Verify(cache, "a.io/two:1");
-  EXPECT_EQ(cache.InvalidateDigest(kDigestA), 2u);  // its result and its tag resolution
+  // Only A's verified result goes; its tag resolution stays.
+  EXPECT_EQ(cache.InvalidateVerifiedIf([](const ImageCheckResult& r) { return r.digest == kDigestA; }),
+            1u);
+  EXPECT_EQ(cache.tag_entries(), 2u);
   Verify(cache, "a.io/two:1");
   EXPECT_EQ(checker_.calls(), 2);
   checker_.SetFailed("a.io/one", kDigestA, "revocation", "the signing job was revoked");
