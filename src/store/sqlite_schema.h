@@ -19,7 +19,7 @@
 namespace signet::store::sqlite {
 
 // The newest schema this program knows.
-inline constexpr int kSchemaVersion = 6;
+inline constexpr int kSchemaVersion = 7;
 
 // The database's schema version: 0 for an empty database.
 Result<int> ReadSchemaVersion(Connection& db);
