@@ -37,12 +37,16 @@ bool EqualsLowered(std::string_view name, std::string_view lower_name) {
 // Appends `s` trimmed, its runs of whitespace collapsed to one space (AWS canonical header
 // values): its words, one append each, separated by single spaces.
 void AppendTrimmed(std::string& out, std::string_view s) {
-  constexpr std::string_view kSpace = " \t";
-  for (size_t start = s.find_first_not_of(kSpace); start != std::string_view::npos;) {
-    const size_t end = std::min(s.find_first_of(kSpace, start), s.size());
-    out.append(s.substr(start, end - start));
-    start = s.find_first_not_of(kSpace, end);
-    if (start != std::string_view::npos) out += ' ';
+  const auto is_space = [](char c) { return c == ' ' || c == '\t'; };
+  bool first = true;
+  for (size_t i = 0;;) {
+    while (i < s.size() && is_space(s[i])) ++i;
+    if (i == s.size()) return;
+    const size_t word = i;
+    while (i < s.size() && !is_space(s[i])) ++i;
+    if (!first) out += ' ';
+    out.append(s.substr(word, i - word));
+    first = false;
   }
 }
 
