@@ -100,7 +100,8 @@ Route Resolve(std::string_view method, const std::vector<std::string>& s) {
     }
     if (n == 2 && s[1] == "with-payload") {
       return Match(method,
-                   {{"POST", SIGNET_OPERATION(SignPayload, kSigner)},
+                   {{"POST", Operation{"SignPayload", nullptr, ErrorModel::kSigner,
+                                       &operations::SignPayload}},
                     {"GET", SIGNET_OPERATION(DescribeSigningJob, kSigner)}},
                    {s[1]});
     }

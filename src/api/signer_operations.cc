@@ -268,7 +268,7 @@ Result<Json> ListTagsForResource(const Call& call) {
 
 // --- Signing and jobs ----------------------------------------------------------------------------
 
-Result<Json> SignPayload(const Call& call) {
+Result<ApiResponse> SignPayload(const Call& call) {
   SIGNET_ASSIGN_OR_RETURN(Json body, params::ParseBody(call.request.body));
   signer::SignPayloadRequest sign;
   SIGNET_ASSIGN_OR_RETURN(sign.profile.profile_name, RequiredString(body, "profileName"));
@@ -291,10 +291,13 @@ Result<Json> SignPayload(const Call& call) {
   AddWarnings(call, signed_payload.warnings);
   Json metadata = Json::object();
   for (const auto& [key, value] : signed_payload.job.metadata) metadata[key] = value;
-  return Json{{"jobId", signed_payload.job.job_id},
-              {"jobOwner", signed_payload.job.job_owner},
-              {"metadata", std::move(metadata)},
-              {"signature", Base64Encode(signed_payload.signature)}};
+  const Json members = {{"jobId", signed_payload.job.job_id},
+                        {"jobOwner", signed_payload.job.job_owner},
+                        {"metadata", std::move(metadata)}};
+  ApiResponse response;
+  response.body =
+      shapes::DumpWithBase64Member(members, "signature", Base64Encode(signed_payload.signature));
+  return response;
 }
 
 Result<Json> StartSigningJob(const Call& call) {

@@ -56,7 +56,8 @@ Result<Json> TagResource(const Call& call);
 Result<Json> UntagResource(const Call& call);
 Result<Json> ListTagsForResource(const Call& call);
 // Signing and jobs.
-Result<Json> SignPayload(const Call& call);
+// The whole response: its signature blob is written past nlohmann (shapes::DumpWithBase64Member).
+Result<ApiResponse> SignPayload(const Call& call);
 Result<Json> StartSigningJob(const Call& call);
 Result<Json> DescribeSigningJob(const Call& call);
 Result<Json> ListSigningJobs(const Call& call);

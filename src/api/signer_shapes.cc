@@ -184,4 +184,14 @@ std::string Dump(const Json& value) {
   return value.dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 
+std::string DumpWithBase64Member(const Json& object, std::string_view name,
+                                 std::string_view base64) {
+  std::string out = Dump(object);
+  out.pop_back();  // the object's closing brace
+  out.reserve(out.size() + name.size() + base64.size() + 7);
+  if (!object.empty()) out += ',';
+  out.append(1, '"').append(name).append("\":\"").append(base64).append("\"}");
+  return out;
+}
+
 }  // namespace signet::api::shapes

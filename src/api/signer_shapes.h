@@ -43,4 +43,12 @@ int64_t PolicySizeBytes(std::string_view profile_arn,
 // Compact JSON text; bytes that are not UTF-8 are replaced rather than thrown on.
 std::string Dump(const Json& value);
 
+// Dump(object) with one more member, `name`: `base64`, written as it is rather than through
+// nlohmann's escaping, which checks UTF-8 byte by byte (a SignPayload signature is kilobytes).
+// `object` must be an object without `name`; `name` must need no escaping and `base64` must be
+// base64 text (neither can hold a quote, a backslash or a control character). The member is
+// written last, which is where Dump would put it when it sorts after `object`'s keys.
+std::string DumpWithBase64Member(const Json& object, std::string_view name,
+                                 std::string_view base64);
+
 }  // namespace signet::api::shapes

@@ -15,25 +15,44 @@ namespace {
 constexpr std::string_view kAlgorithm = "AWS4-HMAC-SHA256";
 constexpr std::string_view kUnsignedPayload = "UNSIGNED-PAYLOAD";
 
+// HTTP header names and hex signatures are ASCII: lower-casing is the ASCII mapping, whatever
+// the process locale.
+char AsciiLower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+
 std::string Lower(std::string_view s) {
   std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (char& c : out) c = AsciiLower(c);
   return out;
 }
 
-std::string Trim(std::string_view s) {
-  // Trim and collapse runs of whitespace to one space (AWS canonical header values).
-  std::string out;
-  bool space = false;
-  for (char c : s) {
-    if (c == ' ' || c == '\t') {
-      space = !out.empty();
-    } else {
-      if (space) out += ' ';
-      space = false;
-      out += c;
-    }
+// Whether `name` lower-cased is `lower_name`, without building the lower-cased copy.
+bool EqualsLowered(std::string_view name, std::string_view lower_name) {
+  if (name.size() != lower_name.size()) return false;
+  for (size_t i = 0; i < name.size(); ++i) {
+    if (AsciiLower(name[i]) != lower_name[i]) return false;
   }
+  return true;
+}
+
+// Appends `s` trimmed, its runs of whitespace collapsed to one space (AWS canonical header
+// values): its words, one append each, separated by single spaces.
+void AppendTrimmed(std::string& out, std::string_view s) {
+  const auto is_space = [](char c) { return c == ' ' || c == '\t'; };
+  bool first = true;
+  for (size_t i = 0;;) {
+    while (i < s.size() && is_space(s[i])) ++i;
+    if (i == s.size()) return;
+    const size_t word = i;
+    while (i < s.size() && !is_space(s[i])) ++i;
+    if (!first) out += ' ';
+    out.append(s.substr(word, i - word));
+    first = false;
+  }
+}
+
+std::string Trim(std::string_view s) {
+  std::string out;
+  AppendTrimmed(out, s);
   return out;
 }
 
@@ -114,13 +133,22 @@ std::string CanonicalQuery(const Params& params, bool drop_signature) {
   return out;
 }
 
-std::optional<std::string> HeaderValue(const HttpRequestView& r, std::string_view lower_name) {
-  std::optional<std::string> value;
+// Appends the canonical value of header `lower_name` (its values trimmed, joined by ",") to
+// `out`; false, appending nothing, if the request has no such header.
+bool AppendHeaderValue(std::string& out, const HttpRequestView& r, std::string_view lower_name) {
+  bool found = false;
   for (const auto& [name, v] : r.headers) {
-    if (Lower(name) == lower_name) {
-      value = value ? *value + "," + Trim(v) : Trim(v);
-    }
+    if (!EqualsLowered(name, lower_name)) continue;
+    if (found) out += ',';
+    found = true;
+    AppendTrimmed(out, v);
   }
+  return found;
+}
+
+std::optional<std::string> HeaderValue(const HttpRequestView& r, std::string_view lower_name) {
+  std::string value;
+  if (!AppendHeaderValue(value, r, lower_name)) return std::nullopt;
   return value;
 }
 
@@ -196,15 +224,23 @@ std::string CanonicalRequest(const HttpRequestView& request, std::string_view se
                              std::string_view payload_hash) {
   const std::string path = request.raw_path.empty() ? "/" : request.raw_path;
   const std::string uri = service == "s3" ? path : UriEncode(NormalizePath(path), false);
-  const Params params = ParseQuery(request.raw_query);
-  std::string headers;
+  const std::string query = CanonicalQuery(ParseQuery(request.raw_query), true);
+  std::string out;
+  out.reserve(512);
+  out.append(request.method).append(1, '\n').append(uri).append(1, '\n').append(query);
+  out += '\n';
   for (const std::string& h : signed_headers) {
-    headers += h + ":" + HeaderValue(request, h).value_or("") + "\n";
+    out.append(h).append(1, ':');
+    AppendHeaderValue(out, request, h);
+    out += '\n';
   }
-  std::string names;
-  for (const std::string& h : signed_headers) names += (names.empty() ? "" : ";") + h;
-  return request.method + "\n" + uri + "\n" + CanonicalQuery(params, true) + "\n" + headers + "\n" +
-         names + "\n" + std::string(payload_hash);
+  out += '\n';
+  for (size_t i = 0; i < signed_headers.size(); ++i) {
+    if (i > 0) out += ';';
+    out += signed_headers[i];
+  }
+  out.append(1, '\n').append(payload_hash);
+  return out;
 }
 
 std::string SigV4SigningKey(const SecretBytes& secret, std::string_view date,

@@ -17,6 +17,29 @@ namespace {
   std::abort();
 }
 
+// The implementation of `alg`, fetched once. EVP_DigestInit_ex given the legacy EVP_sha256()
+// object fetches the implementation again on every call (OpenSSL 3), which costs more than
+// hashing a short message (a SigV4 canonical request). Falls back to the legacy object should
+// the fetch fail.
+const EVP_MD* FetchedMd(HashAlgorithm alg) {
+  static EVP_MD* const kSha256 = EVP_MD_fetch(nullptr, "SHA2-256", nullptr);
+  static EVP_MD* const kSha384 = EVP_MD_fetch(nullptr, "SHA2-384", nullptr);
+  static EVP_MD* const kSha512 = EVP_MD_fetch(nullptr, "SHA2-512", nullptr);
+  const EVP_MD* fetched = nullptr;
+  switch (alg) {
+    case HashAlgorithm::kSha256:
+      fetched = kSha256;
+      break;
+    case HashAlgorithm::kSha384:
+      fetched = kSha384;
+      break;
+    case HashAlgorithm::kSha512:
+      fetched = kSha512;
+      break;
+  }
+  return fetched != nullptr ? fetched : EvpMd(alg);
+}
+
 }  // namespace
 
 std::string_view HashAlgorithmName(HashAlgorithm alg) {
@@ -49,7 +72,7 @@ struct Digest::Impl {
 
 Digest::Digest(HashAlgorithm alg) : alg_(alg), impl_(std::make_unique<Impl>()) {
   impl_->ctx.reset(EVP_MD_CTX_new());
-  if (!impl_->ctx || EVP_DigestInit_ex(impl_->ctx.get(), EvpMd(alg), nullptr) != 1) {
+  if (!impl_->ctx || EVP_DigestInit_ex(impl_->ctx.get(), FetchedMd(alg), nullptr) != 1) {
     DigestFailure("EVP_DigestInit_ex");
   }
 }

@@ -218,6 +218,8 @@ std::string MarshalJson(const nlohmann::json& value) {
   return out;
 }
 
+void AppendJsonString(std::string& out, std::string_view text) { AppendGoString(out, text); }
+
 std::string_view JsonTypeName(const nlohmann::json& value) {
   switch (value.type()) {
     case nlohmann::json::value_t::null:

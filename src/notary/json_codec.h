@@ -29,6 +29,10 @@ Result<nlohmann::json> ParseJson(std::string_view text, std::string_view what);
 // Serializes `value` as Go's json.Marshal would serialize the equivalent map[string]any.
 std::string MarshalJson(const nlohmann::json& value);
 
+// Appends `text` to `out` as a quoted JSON string, escaped exactly as MarshalJson escapes
+// strings: for writers that assemble marshaled text from parts they already hold.
+void AppendJsonString(std::string& out, std::string_view text);
+
 // The name of a JSON value's type as error messages use it ("string", "number", "object", ...).
 std::string_view JsonTypeName(const nlohmann::json& value);
 

@@ -318,9 +318,26 @@ Result<Json> BuildProtectedHeader(const JwsSignOptions& options,
 
 }  // namespace
 
+JwsCertificateChain::JwsCertificateChain(std::vector<crypto::Certificate> chain)
+    : certificates_(std::move(chain)) {
+  x5c_json_ = "[";
+  for (const crypto::Certificate& certificate : certificates_) {
+    if (x5c_json_.size() > 1) x5c_json_ += ',';
+    AppendJsonString(x5c_json_, Base64Encode(certificate.der()));
+  }
+  x5c_json_ += ']';
+}
+
 Result<std::string> SignJwsEnvelope(const JwsSignOptions& options, const crypto::Signer& signer) {
+  return SignJwsEnvelope(options, signer, JwsCertificateChain(options.certificate_chain));
+}
+
+Result<std::string> SignJwsEnvelope(const JwsSignOptions& options, const crypto::Signer& signer,
+                                    const JwsCertificateChain& chain) {
+  if (chain.certificates() != options.certificate_chain) {
+    return InvalidArgumentError("cannot sign: the x5c chain is not the options' certificate chain");
+  }
   SIGNET_RETURN_IF_ERROR(ValidateSignOptions(options, signer));
-  const auto& chain = options.certificate_chain;
   {
     SIGNET_ASSIGN_OR_RETURN(Json payload, ParseJson(options.payload, "payload"));
     if (!payload.is_object()) {
@@ -331,24 +348,30 @@ Result<std::string> SignJwsEnvelope(const JwsSignOptions& options, const crypto:
 
   const std::string protected_b64 = Base64UrlEncode(MarshalJson(protected_header));
   const std::string payload_b64 = Base64UrlEncode(options.payload);
-  SIGNET_ASSIGN_OR_RETURN(std::string signature, signer.Sign(protected_b64 + "." + payload_b64));
+  std::string signing_input;
+  signing_input.reserve(protected_b64.size() + 1 + payload_b64.size());
+  signing_input.append(protected_b64).append(1, '.').append(payload_b64);
+  SIGNET_ASSIGN_OR_RETURN(std::string signature, signer.Sign(signing_input));
+  const std::string signature_b64 = Base64UrlEncode(signature);
 
-  Json x5c = Json::array();
-  for (const crypto::Certificate& certificate : chain) {
-    x5c.push_back(Base64Encode(certificate.der()));
-  }
-  Json header = Json::object();
-  header[std::string(kX5c)] = std::move(x5c);
+  // MarshalJson of {"header":{signingAgent?,"x5c"},"payload","protected","signature"}, written
+  // directly: the keys are in byte order, and base64 and base64url text need no escaping.
+  std::string out;
+  out.reserve(64 + options.signing_agent.size() + chain.x5c_json().size() + payload_b64.size() +
+              protected_b64.size() + signature_b64.size());
+  out += "{\"header\":{";
   if (!options.signing_agent.empty()) {
-    header[std::string(kHeaderSigningAgent)] = options.signing_agent;
+    AppendJsonString(out, kHeaderSigningAgent);
+    out += ':';
+    AppendJsonString(out, options.signing_agent);
+    out += ',';
   }
-
-  Json envelope = Json::object();
-  envelope["header"] = std::move(header);
-  envelope["payload"] = payload_b64;
-  envelope["protected"] = protected_b64;
-  envelope["signature"] = Base64UrlEncode(signature);
-  return MarshalJson(envelope);
+  AppendJsonString(out, kX5c);
+  out.append(":").append(chain.x5c_json());
+  out.append("},\"payload\":\"").append(payload_b64);
+  out.append("\",\"protected\":\"").append(protected_b64);
+  out.append("\",\"signature\":\"").append(signature_b64).append("\"}");
+  return out;
 }
 
 Result<EnvelopeContent> ParseJwsEnvelope(std::string_view envelope) {

@@ -44,6 +44,28 @@ using JwsSignOptions = SignOptions;
 // Signs and returns the envelope JSON bytes. `signer`'s key decides "alg".
 Result<std::string> SignJwsEnvelope(const JwsSignOptions& options, const crypto::Signer& signer);
 
+// A certificate chain with its x5c array marshaled once. Every envelope signed with one chain
+// carries the same x5c, so a signer that signs many envelopes with it (a signing profile
+// version) keeps this beside the chain rather than base64-encode the certificates per signature.
+// Immutable; thread-safe.
+class JwsCertificateChain {
+ public:
+  explicit JwsCertificateChain(std::vector<crypto::Certificate> chain);
+
+  const std::vector<crypto::Certificate>& certificates() const { return certificates_; }
+  // ["<std base64 DER>",…], leaf first, exactly as the envelope's "x5c" member is written.
+  const std::string& x5c_json() const { return x5c_json_; }
+
+ private:
+  std::vector<crypto::Certificate> certificates_;
+  std::string x5c_json_;
+};
+
+// SignJwsEnvelope(options, signer), byte for byte, with x5c taken from `chain`, which must hold
+// exactly options.certificate_chain (InvalidArgument otherwise).
+Result<std::string> SignJwsEnvelope(const JwsSignOptions& options, const crypto::Signer& signer,
+                                    const JwsCertificateChain& chain);
+
 // Parses envelope bytes (at most kMaxEnvelopeSize) into their content. signed_bytes is
 // protected "." payload exactly as received.
 //

@@ -199,7 +199,8 @@ Result<SignPayloadResult> SignerService::SignPayload(const Caller& caller,
   sign.extended_attributes = SignerAttributes(profile, job_arn);
   sign.certificate_chain = material->chain;
   sign.signing_agent = options_.signing_agent;
-  SIGNET_ASSIGN_OR_RETURN(std::string envelope, notary::SignJwsEnvelope(sign, *material->signer));
+  SIGNET_ASSIGN_OR_RETURN(std::string envelope,
+                          notary::SignJwsEnvelope(sign, *material->signer, material->jws_chain));
 
   // The signature is returned only once its job and its usage record are durable together.
   SigningJobRecord stored;

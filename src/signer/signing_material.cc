@@ -36,14 +36,16 @@ Result<std::shared_ptr<const SigningMaterial>> SigningMaterialCache::Get(
     auto it = by_version_arn_.find(version.version_arn);
     if (it != by_version_arn_.end()) return it->second;
   }
-  auto material = std::make_shared<SigningMaterial>();
-  SIGNET_ASSIGN_OR_RETURN(material->chain,
+  SIGNET_ASSIGN_OR_RETURN(std::vector<crypto::Certificate> chain,
                           crypto::Certificate::ParseBundle(version.certificate_chain_pem));
-  if (material->chain.size() < 2) {
+  if (chain.size() < 2) {
     return InternalError("profile version " + version.version_arn +
                          " has no certificate chain");
   }
-  SIGNET_ASSIGN_OR_RETURN(material->signer, keys_.GetSigner(version.key_id));
+  SIGNET_ASSIGN_OR_RETURN(std::unique_ptr<crypto::Signer> signer, keys_.GetSigner(version.key_id));
+  notary::JwsCertificateChain jws_chain(chain);
+  auto material = std::make_shared<const SigningMaterial>(
+      SigningMaterial{std::move(signer), std::move(chain), std::move(jws_chain)});
   std::lock_guard<std::mutex> lock(mu_);
   auto [it, inserted] = by_version_arn_.emplace(version.version_arn, std::move(material));
   return it->second;

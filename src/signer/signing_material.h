@@ -17,6 +17,7 @@
 #include "crypto/certificate.h"
 #include "crypto/signer.h"
 #include "keys/key_store.h"
+#include "notary/jws_envelope.h"
 #include "signer/certificate_authority.h"
 #include "store/signing_profile_record.h"
 
@@ -30,6 +31,7 @@ struct IssuedMaterial {
 struct SigningMaterial {
   std::unique_ptr<crypto::Signer> signer;
   std::vector<crypto::Certificate> chain;  // leaf first
+  notary::JwsCertificateChain jws_chain;   // `chain`, its x5c encoded once for SignPayload
 };
 
 class SigningMaterialCache {

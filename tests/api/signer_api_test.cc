@@ -16,6 +16,7 @@
 
 #include "api/aws_error.h"
 #include "api/http_message.h"
+#include "api/signer_shapes.h"
 #include "core/encoding.h"
 #include "core/time.h"
 #include "crypto/certificate.h"
@@ -594,6 +595,36 @@ TEST_F(SignerApiTest, SignPayloadShapeAndJob) {
   Error(Call("GET", "/signing-jobs/00000000-0000-4000-8000-000000000000"), 404,
         "ResourceNotFoundException");
   Error(Call("GET", "/signing-jobs/not-a-job"), 404, "ResourceNotFoundException");
+}
+
+// SignPayload writes its response itself (the signature blob past nlohmann): the answer is still
+// the JSON response, named for the metrics, and exactly what Dump gives for it.
+TEST_F(SignerApiTest, SignPayloadResponseIsTheDumpOfItsShape) {
+  Put("notation");
+  const ApiResponse response = SignRaw(SignBody(NotaryPayload()));
+  ASSERT_EQ(response.status, 200) << response.body;
+  EXPECT_EQ(response.content_type, "application/json");
+  EXPECT_EQ(response.operation, "SignPayload");
+  const Json parsed = Json::parse(response.body);
+  std::vector<std::string> keys;
+  for (const auto& [key, value] : parsed.items()) keys.push_back(key);
+  EXPECT_EQ(keys, (std::vector<std::string>{"jobId", "jobOwner", "metadata", "signature"}));
+  EXPECT_EQ(response.body, shapes::Dump(parsed));
+}
+
+TEST(SignerShapesTest, DumpWithBase64MemberIsTheDumpOfTheWholeObject) {
+  std::string bytes;
+  for (int i = 0; i < 5000; ++i) bytes += static_cast<char>(i * 7);
+  const std::string blob = Base64Encode(bytes);
+  // The other members keep Dump's escaping, and its replacement of bytes that are not UTF-8.
+  const Json members = {{"jobId", "8d5f5c5e-0c34-4c1e-9f39-1f1f1f1f1f1f"},
+                        {"jobOwner", "a \"quoted\" \\ <b>\n\x01 \xc3\xa9 \xff"},
+                        {"metadata", {{"k", "v"}}}};
+  Json whole = members;
+  whole["signature"] = blob;
+  EXPECT_EQ(shapes::DumpWithBase64Member(members, "signature", blob), shapes::Dump(whole));
+  EXPECT_EQ(shapes::DumpWithBase64Member(Json::object(), "signature", "QQ=="),
+            R"({"signature":"QQ=="})");
 }
 
 TEST_F(SignerApiTest, SignPayloadRefusals) {

@@ -159,6 +159,22 @@ TEST(SigV4Test, SignsWithAPrecomputedPayloadHash) {
   EXPECT_EQ(VerifySigV4(streamed, Lookup(), now).error, SigV4Error::kBadSignature);
 }
 
+// Header names match whatever their case; a repeated header's values join with ",", each
+// trimmed and its inner runs of whitespace collapsed; a signed header the request lacks is empty.
+TEST(SigV4Test, CanonicalHeadersIgnoreNameCaseJoinRepeatsAndTrim) {
+  HttpRequestView r;
+  r.method = "POST";
+  r.raw_path = "/signing-jobs/with-payload";
+  r.headers = {{"HOST", "h"},
+               {"X-Amz-Meta", "  a   b \t "},
+               {"Content-Type", "application/json"},
+               {"x-AMZ-meta", "\tc"}};
+  EXPECT_EQ(CanonicalRequest(r, "signer", {"content-type", "host", "x-absent", "x-amz-meta"}, "HASH"),
+            "POST\n/signing-jobs/with-payload\n\n"
+            "content-type:application/json\nhost:h\nx-absent:\nx-amz-meta:a b,c\n\n"
+            "content-type;host;x-absent;x-amz-meta\nHASH");
+}
+
 TEST(SigV4Test, CanonicalUriIsEncodedTwiceExceptS3) {
   HttpRequestView r;
   r.method = "GET";

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+
 namespace signet {
 namespace {
 
@@ -58,6 +60,27 @@ TEST(EncodingTest, RoundTripsAllByteValues) {
     EXPECT_EQ(*Base64UrlDecode(Base64UrlEncode(s)), s);
     EXPECT_EQ(*HexDecode(HexEncode(s)), s);
   }
+}
+
+// Every length's tail (0, 1 or 2 bytes past the last full group), in both alphabets, over all
+// byte values: the encoding decodes back strictly and has the RFC 4648 length.
+TEST(EncodingTest, Base64EveryTailLengthRoundTrips) {
+  std::string bytes;
+  for (int i = 0; i < 256; ++i) bytes += static_cast<char>(255 - i);
+  for (size_t n = 0; n <= 70; ++n) {
+    const std::string in = bytes.substr(n, n);
+    const std::string padded = Base64Encode(in);
+    EXPECT_EQ(padded.size(), (n + 2) / 3 * 4) << n;
+    EXPECT_EQ(Base64Decode(padded).value(), in) << n;
+    const std::string url = Base64UrlEncode(in);
+    EXPECT_EQ(url.size(), n / 3 * 4 + (n % 3 == 0 ? 0 : n % 3 + 1)) << n;
+    EXPECT_EQ(Base64UrlDecode(url).value(), in) << n;
+    std::string mapped = padded.substr(0, url.size());  // the same text, other alphabet
+    for (char& c : mapped) c = c == '+' ? '-' : c == '/' ? '_' : c;
+    EXPECT_EQ(url, mapped) << n;
+  }
+  EXPECT_EQ(Base64Encode("fo"), "Zm8=");
+  EXPECT_EQ(Base64UrlEncode("fo"), "Zm8");
 }
 
 }  // namespace

@@ -2,7 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+#include <thread>
+#include <vector>
+
 #include "core/encoding.h"
+#include "crypto/hmac.h"
 
 namespace signet::crypto {
 namespace {
@@ -114,6 +119,34 @@ TEST(DigestTest, ParseRejectsBadInput) {
     }
   }
   EXPECT_TRUE(ParseDigest("sha256:" + good_hex).ok());
+}
+
+// RFC 4231 test cases 1 and 2, and the empty key and message.
+TEST(HmacSha256Test, KnownAnswers) {
+  EXPECT_EQ(HexEncode(HmacSha256(std::string(20, '\x0b'), "Hi There")),
+            "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7");
+  EXPECT_EQ(HexEncode(HmacSha256("Jefe", "what do ya want for nothing?")),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+  EXPECT_EQ(HexEncode(HmacSha256("", "")),
+            "b613679a0814d9ec772f95d778c35fc5ff1697c493715653c6c712144292c5ad");
+}
+
+// HmacSha256 re-keys one context per thread: a key must not leak into the next MAC, in this
+// thread (the empty key after a long one) or another.
+TEST(HmacSha256Test, EachCallUsesOnlyItsOwnKey) {
+  const std::string keyed = HmacSha256("Jefe", "what do ya want for nothing?");
+  EXPECT_EQ(HexEncode(HmacSha256("", "")),
+            "b613679a0814d9ec772f95d778c35fc5ff1697c493715653c6c712144292c5ad");
+  std::vector<std::string> from_threads(4);
+  std::vector<std::thread> threads;
+  for (size_t i = 0; i < from_threads.size(); ++i) {
+    threads.emplace_back([&from_threads, i] {
+      for (int n = 0; n < 50; ++n) HmacSha256(std::string(i + 1, 'k'), "other");
+      from_threads[i] = HmacSha256("Jefe", "what do ya want for nothing?");
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  for (const std::string& mac : from_threads) EXPECT_EQ(mac, keyed);
 }
 
 }  // namespace

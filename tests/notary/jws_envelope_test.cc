@@ -100,6 +100,69 @@ TEST(JwsEnvelopeTest, WritesTheDesignFormat) {
       R"("io.cncf.notary.signingScheme":"notary.x509.signingAuthority"})");
 }
 
+// Signs deterministically (the digest, twice over) under a real key's public key, so two
+// envelopes are equal exactly when their signing inputs are.
+class DigestEchoSigner final : public crypto::Signer {
+ public:
+  explicit DigestEchoSigner(const crypto::Signer& key) : key_(key) {}
+  const crypto::PublicKey& public_key() const override { return key_.public_key(); }
+  Result<std::string> SignDigest(std::string_view digest) const override {
+    return std::string(digest) + std::string(digest);
+  }
+
+ private:
+  const crypto::Signer& key_;
+};
+
+// The envelope as MarshalJson writes it from its members: the form SignJwsEnvelope writes
+// directly.
+std::string MarshaledEnvelope(const JwsSignOptions& options, const Json& written) {
+  Json x5c = Json::array();
+  for (const crypto::Certificate& c : options.certificate_chain) x5c.push_back(Base64Encode(c.der()));
+  Json header = {{"x5c", x5c}};
+  if (!options.signing_agent.empty()) header[std::string(kHeaderSigningAgent)] = options.signing_agent;
+  return MarshalJson(Json{{"header", header},
+                          {"payload", written["payload"]},
+                          {"protected", written["protected"]},
+                          {"signature", written["signature"]}});
+}
+
+TEST(JwsCertificateChainTest, EncodesX5cAsAFreshMarshalingWould) {
+  const TestPki pki = MakePki();
+  const JwsCertificateChain chain(pki.Chain());
+  EXPECT_EQ(chain.certificates(), pki.Chain());
+  Json fresh = Json::array();
+  for (const crypto::Certificate& c : pki.Chain()) fresh.push_back(Base64Encode(c.der()));
+  EXPECT_EQ(chain.x5c_json(), MarshalJson(fresh));
+}
+
+// With a prepared chain or without, and whatever the signing agent needs escaped, the envelope
+// is byte for byte the MarshalJson of its members.
+TEST(JwsCertificateChainTest, SigningWithItGivesTheSameBytes) {
+  const TestPki pki = MakePki();
+  const DigestEchoSigner signer(*pki.leaf_key);
+  for (const std::string agent : {"signet/0.1.0", "", "a \"quoted\" <agent> & \u2028\x01\xff"}) {
+    JwsSignOptions options = ZipOptions(pki);
+    options.signing_agent = agent;
+    const std::string plain = SignJwsEnvelope(options, signer).value();
+    const std::string prepared =
+        SignJwsEnvelope(options, signer, JwsCertificateChain(options.certificate_chain)).value();
+    EXPECT_EQ(prepared, plain);
+    EXPECT_EQ(plain, MarshaledEnvelope(options, ParseEnvelopeJson(plain))) << agent;
+    EXPECT_TRUE(ParseJwsEnvelope(plain).ok()) << agent;
+  }
+}
+
+TEST(JwsCertificateChainTest, RefusesAChainThatIsNotTheOptions) {
+  const TestPki pki = MakePki();
+  const TestPki other = MakePki(KeyType::kEcP384, 1);
+  Result<std::string> envelope =
+      SignJwsEnvelope(ZipOptions(pki), *pki.leaf_key, JwsCertificateChain(other.Chain()));
+  ASSERT_FALSE(envelope.ok());
+  EXPECT_EQ(envelope.status().code(), ErrorCode::kInvalidArgument);
+  EXPECT_THAT(envelope.status().message(), HasSubstr("x5c"));
+}
+
 class JwsRoundTripTest : public ::testing::TestWithParam<std::tuple<KeyType, SigningScheme>> {};
 
 TEST_P(JwsRoundTripTest, SignThenParseGivesTheContent) {
