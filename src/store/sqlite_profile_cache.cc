@@ -65,8 +65,8 @@ std::optional<T> ProfileCache::Find(LruCache<Entry<T>>& cache, std::string_view 
 }
 
 template <typename T>
-void ProfileCache::Put(LruCache<Entry<T>>& cache, uint64_t ticket, std::string key,
-                       const T& value, size_t bytes) {
+void ProfileCache::Put(LruCache<Entry<T>>& cache, uint64_t ticket, std::string key, const T& value,
+                       size_t bytes) {
   // A read begun during a write, or one that a write has overtaken, is not kept: it could be
   // older than what the next read must see. (The check races with writers harmlessly: an entry
   // stored under a generation that has just passed is never served.)

@@ -51,8 +51,8 @@ class ProfileCache {
                   const SigningProfileRecord& profile);
 
   // One page of the profile's permissions, if its read is still current.
-  std::optional<ProfilePermissions> FindPermissions(std::string_view account,
-                                                    std::string_view name, const PageRequest& page);
+  std::optional<ProfilePermissions> FindPermissions(std::string_view account, std::string_view name,
+                                                    const PageRequest& page);
   void PutPermissions(uint64_t ticket, std::string_view account, std::string_view name,
                       const PageRequest& page, const ProfilePermissions& permissions);
 

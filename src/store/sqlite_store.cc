@@ -148,7 +148,8 @@ Result<ProfilePermissions> SqliteStore::ListProfilePermissions(std::string_view 
                                                                const PageRequest& page) {
   if (profile_cache_ == nullptr) return Store::ListProfilePermissions(account, name, page);
   SIGNET_RETURN_IF_ERROR(CheckNotInCallback());
-  if (std::optional<ProfilePermissions> hit = profile_cache_->FindPermissions(account, name, page)) {
+  if (std::optional<ProfilePermissions> hit =
+          profile_cache_->FindPermissions(account, name, page)) {
     return std::move(*hit);
   }
   const uint64_t ticket = profile_cache_->Ticket();

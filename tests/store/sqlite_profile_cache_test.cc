@@ -133,12 +133,13 @@ TEST_F(ProfileCacheTest, EachPageIsItsOwnEntry) {
   for (const char* id : {"s1", "s2", "s3"}) {
     ASSERT_TRUE(store_->AddProfilePermission(kAcct, "prof", std::nullopt, Permission(id)).ok());
   }
-  Result<ProfilePermissions> one = store_->ListProfilePermissions(kAcct, "prof", {.max_results = 1});
+  Result<ProfilePermissions> one =
+      store_->ListProfilePermissions(kAcct, "prof", {.max_results = 1});
   ASSERT_TRUE(one.ok());
   EXPECT_EQ(one->permissions.size(), 1u);
   EXPECT_EQ(Permissions().permissions.size(), 3u);
-  Result<ProfilePermissions> next = store_->ListProfilePermissions(
-      kAcct, "prof", {.max_results = 1, .token = one->next_token});
+  Result<ProfilePermissions> next =
+      store_->ListProfilePermissions(kAcct, "prof", {.max_results = 1, .token = one->next_token});
   ASSERT_TRUE(next.ok());
   ASSERT_EQ(next->permissions.size(), 1u);
   EXPECT_EQ(next->permissions[0].statement_id, "s2");
@@ -267,11 +268,11 @@ TEST_F(ProfileCacheTest, ConcurrentReadersNeverSeeAStateOlderThanACompletedWrite
       } else {
         SIGNET_RETURN_IF_ERROR(tx.TagResource(profile_.arn, {{"step", step}}));
       }
-      SIGNET_ASSIGN_OR_RETURN(revision, tx.AddProfilePermission(kAcct, "prof", std::nullopt,
-                                                                Permission("s" + step)));
+      SIGNET_ASSIGN_OR_RETURN(
+          revision, tx.AddProfilePermission(kAcct, "prof", std::nullopt, Permission("s" + step)));
       if (i == 1) return Status::Ok();
-      SIGNET_ASSIGN_OR_RETURN(revision, tx.RemoveProfilePermission(
-                                            kAcct, "prof", revision, "s" + std::to_string(i - 1)));
+      SIGNET_ASSIGN_OR_RETURN(revision, tx.RemoveProfilePermission(kAcct, "prof", revision,
+                                                                   "s" + std::to_string(i - 1)));
       return Status::Ok();
     });
     ASSERT_TRUE(s.ok()) << s.ToString();
@@ -329,7 +330,8 @@ TEST(ProfileCacheProtocolTest, KeysDoNotRunTogether) {
   EXPECT_TRUE(cache.FindPermissions("a", "b", {.max_results = 1, .token = "2"}).has_value());
 }
 
-// --- What the invalidation rests on ---------------------------------------------------------------
+// --- What the invalidation rests on
+// ---------------------------------------------------------------
 
 // The update hook must see every change to a profile table, also a DELETE without WHERE (SQLite
 // skips the hook when it truncates a table; enforced foreign keys keep it from doing so here).
@@ -341,12 +343,14 @@ TEST_F(StoreTest, TheWriteConnectionReportsEveryRowOfTheProfileTables) {
   ASSERT_TRUE((*db)->Exec("PRAGMA foreign_keys = ON").ok());
   std::vector<std::string> changed;
   (*db)->OnRowChange([&](std::string_view table) { changed.emplace_back(table); });
-  ASSERT_TRUE((*db)->Exec("INSERT INTO signing_profiles (id, account, name, arn) "
-                          "VALUES (7, 'a', 'n', 'arn:n')")
+  ASSERT_TRUE((*db)
+                  ->Exec("INSERT INTO signing_profiles (id, account, name, arn) "
+                         "VALUES (7, 'a', 'n', 'arn:n')")
                   .ok());
   ASSERT_TRUE((*db)->Exec("INSERT INTO signing_profile_tags VALUES (7, 'k', 'v')").ok());
-  ASSERT_TRUE((*db)->Exec("INSERT INTO profile_permissions (profile_id, statement_id, action, "
-                          "principal) VALUES (7, 's', 'a', 'p')")
+  ASSERT_TRUE((*db)
+                  ->Exec("INSERT INTO profile_permissions (profile_id, statement_id, action, "
+                         "principal) VALUES (7, 's', 'a', 'p')")
                   .ok());
   ASSERT_TRUE((*db)->Exec("UPDATE signing_profiles SET permissions_revision = 'r'").ok());
   for (std::string_view table : sqlite::kProfileTables) {
