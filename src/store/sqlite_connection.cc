@@ -226,4 +226,18 @@ int64_t Connection::LastInsertRowId() const { return sqlite3_last_insert_rowid(d
 
 bool Connection::InTransaction() const { return sqlite3_get_autocommit(db_) == 0; }
 
+void Connection::OnRowChange(std::function<void(std::string_view table)> fn) {
+  on_row_change_ = std::move(fn);
+  if (!on_row_change_) {
+    sqlite3_update_hook(db_, nullptr, nullptr);
+    return;
+  }
+  sqlite3_update_hook(
+      db_,
+      [](void* self, int /*op*/, const char* /*database*/, const char* table, sqlite3_int64) {
+        static_cast<Connection*>(self)->on_row_change_(table);
+      },
+      this);
+}
+
 }  // namespace signet::store::sqlite

@@ -10,6 +10,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -98,6 +99,13 @@ class Connection {
   bool InTransaction() const;
   const std::string& path() const { return path_; }
 
+  // Calls `fn` with the table's name for every row this connection inserts, updates or deletes,
+  // as the change is made (before any COMMIT; also for changes later rolled back); replaces an
+  // earlier `fn`. SQLite's update hook: it does not report WITHOUT ROWID tables, nor rows a
+  // DELETE without WHERE drops by truncation, which SQLite does only on a table with no
+  // triggers that no enforced foreign key involves. `fn` must not use the connection.
+  void OnRowChange(std::function<void(std::string_view table)> fn);
+
   // The Status for SQLite result code `rc` (extended codes) with the connection's message.
   Status Error(int rc, std::string_view context) const;
 
@@ -111,6 +119,7 @@ class Connection {
   sqlite3* db_;
   std::string path_;
   std::unordered_map<std::string, std::unique_ptr<CachedStatement>> cache_;
+  std::function<void(std::string_view table)> on_row_change_;
 };
 
 // Maps a SQLite (extended) result code to the Store's error vocabulary (store_operations.h).

@@ -13,6 +13,8 @@
 //   6  revocation events (the change sequence that replicas poll), written by triggers
 #pragma once
 
+#include <string_view>
+
 #include "core/status.h"
 #include "store/sqlite_connection.h"
 
@@ -20,6 +22,14 @@ namespace signet::store::sqlite {
 
 // The newest schema this program knows.
 inline constexpr int kSchemaVersion = 7;
+
+// The tables that a signing profile and its permissions are read from (GetProfile,
+// ListProfilePermissions): SqliteStore's profile cache is invalidated by a change to any of their
+// rows. A migration that adds such a table adds it here.
+inline constexpr std::string_view kProfileTables[] = {
+    "signing_profiles",     "signing_profile_versions", "signing_profile_parameters",
+    "signing_profile_tags", "profile_permissions",
+};
 
 // The database's schema version: 0 for an empty database.
 Result<int> ReadSchemaVersion(Connection& db);

@@ -6,6 +6,7 @@
 
 #include "store/sqlite_connection.h"
 #include "store/sqlite_operations.h"
+#include "store/sqlite_profile_cache.h"
 #include "store/sqlite_schema.h"
 
 namespace signet::store {
@@ -62,10 +63,22 @@ SqliteStore::SqliteStore(std::unique_ptr<sqlite::Connection> db, std::filesystem
                          const SqliteStoreOptions& options)
     : max_batch_(options.max_batch < 1 ? 1 : options.max_batch),
       max_commit_wait_(options.max_commit_wait),
+      profile_cache_(options.profile_cache_entries == 0
+                         ? nullptr
+                         : std::make_unique<sqlite::ProfileCache>(options.profile_cache_entries,
+                                                                  options.profile_cache_bytes)),
       db_(std::move(db)),
       path_(std::move(path)),
       busy_timeout_(options.busy_timeout),
-      max_readers_(options.max_readers < 1 ? 1 : options.max_readers) {}
+      max_readers_(options.max_readers < 1 ? 1 : options.max_readers) {
+  if (profile_cache_ != nullptr) {
+    db_->OnRowChange([cache = profile_cache_.get()](std::string_view table) {
+      for (std::string_view t : sqlite::kProfileTables) {
+        if (table == t) return cache->RowChanged();
+      }
+    });
+  }
+}
 
 SqliteStore::~SqliteStore() = default;
 
@@ -99,10 +112,54 @@ Status SqliteStore::RunMember(const std::function<Status(StoreTransaction&)>& fn
 
 SqliteStoreStats SqliteStore::Stats() const {
   std::lock_guard<std::mutex> lock(mu_);
-  return SqliteStoreStats{.transactions = transactions_,
-                          .commits = commits_,
-                          .waiting = waiting_,
-                          .expected = expected_};
+  return SqliteStoreStats{
+      .transactions = transactions_,
+      .commits = commits_,
+      .waiting = waiting_,
+      .expected = expected_,
+      .read_transactions = read_transactions_.load(std::memory_order_relaxed),
+      .profile_cache_hits = profile_cache_ != nullptr ? profile_cache_->hits() : 0,
+      .profile_cache_misses = profile_cache_ != nullptr ? profile_cache_->misses() : 0};
+}
+
+Status SqliteStore::CheckNotInCallback() const {
+  if (owner_.load() == std::this_thread::get_id() || t_reading == this) {
+    return InternalError(
+        "the Store was called from inside its own transaction callback; use the "
+        "StoreTransaction the callback was given");
+  }
+  return Status::Ok();
+}
+
+// Both lookups: a hit is answered without SQL; a miss reads as Store does and offers the result
+// with the ticket taken before the read's snapshot began (sqlite_profile_cache.h). Errors,
+// kNotFound included, are not cached.
+Result<SigningProfileRecord> SqliteStore::GetProfile(std::string_view account,
+                                                     std::string_view name) {
+  if (profile_cache_ == nullptr) return Store::GetProfile(account, name);
+  SIGNET_RETURN_IF_ERROR(CheckNotInCallback());
+  if (std::optional<SigningProfileRecord> hit = profile_cache_->FindProfile(account, name)) {
+    return std::move(*hit);
+  }
+  const uint64_t ticket = profile_cache_->Ticket();
+  Result<SigningProfileRecord> read = Store::GetProfile(account, name);
+  if (read.ok()) profile_cache_->PutProfile(ticket, account, name, *read);
+  return read;
+}
+
+Result<ProfilePermissions> SqliteStore::ListProfilePermissions(std::string_view account,
+                                                               std::string_view name,
+                                                               const PageRequest& page) {
+  if (profile_cache_ == nullptr) return Store::ListProfilePermissions(account, name, page);
+  SIGNET_RETURN_IF_ERROR(CheckNotInCallback());
+  if (std::optional<ProfilePermissions> hit =
+          profile_cache_->FindPermissions(account, name, page)) {
+    return std::move(*hit);
+  }
+  const uint64_t ticket = profile_cache_->Ticket();
+  Result<ProfilePermissions> read = Store::ListProfilePermissions(account, name, page);
+  if (read.ok()) profile_cache_->PutPermissions(ticket, account, name, page, *read);
+  return read;
 }
 
 bool SqliteStore::AddWriteHint() {
@@ -151,11 +208,8 @@ void SqliteStore::ReleaseReader(std::unique_ptr<sqlite::Connection> reader) {
 }
 
 Status SqliteStore::InReadTransaction(const std::function<Status(StoreTransaction&)>& fn) {
-  if (owner_.load() == std::this_thread::get_id() || t_reading == this) {
-    return InternalError(
-        "the Store was called from inside its own transaction callback; use the "
-        "StoreTransaction the callback was given");
-  }
+  SIGNET_RETURN_IF_ERROR(CheckNotInCallback());
+  read_transactions_.fetch_add(1, std::memory_order_relaxed);
   SIGNET_ASSIGN_OR_RETURN(std::unique_ptr<sqlite::Connection> reader, AcquireReader());
   std::exception_ptr thrown;
   Status s = reader->Run("BEGIN");
@@ -180,11 +234,7 @@ Status SqliteStore::InReadTransaction(const std::function<Status(StoreTransactio
 }
 
 Status SqliteStore::InTransaction(const std::function<Status(StoreTransaction&)>& fn) {
-  if (owner_.load() == std::this_thread::get_id() || t_reading == this) {
-    return InternalError(
-        "the Store was called from inside its own InTransaction callback; use the "
-        "StoreTransaction the callback was given");
-  }
+  SIGNET_RETURN_IF_ERROR(CheckNotInCallback());
   std::unique_lock<std::mutex> lock(mu_);
   if (t_expected == this) {  // the announced writer has arrived (it now counts as waiting)
     t_expected = nullptr;
@@ -255,6 +305,9 @@ void SqliteStore::FinishBatch(std::unique_lock<std::mutex>& lock,
                             "it was committed; retry")
                       : db_->Run("COMMIT");
   if (!end.ok() && db_->InTransaction()) (void)db_->Run("ROLLBACK");
+  // Before any member returns: the next read must not be answered with what this batch changed.
+  // (A transaction still open keeps the cache off until one ends.)
+  if (profile_cache_ != nullptr && !db_->InTransaction()) profile_cache_->WriteEnded();
   lock.lock();
   if (end.ok()) ++commits_;
   batch->status = std::move(end);

@@ -21,12 +21,19 @@
 // and commits when the last expected writer has joined (or dropped its hint), the batch is full,
 // or max_commit_wait has passed since the batch began, whichever comes first.
 //
+// Profile cache: GetProfile and ListProfilePermissions are answered from memory while no row
+// they read has changed (sqlite_profile_cache.h): the signing path's profile lookup runs no SQL,
+// and every write made through this SqliteStore is seen by the next read, as without the cache.
+// Writes by another process (or another SqliteStore) to the same file are not seen by it:
+// set profile_cache_entries to 0 if anything else writes profiles to the file.
+//
 // Thread-safety: safe to use from any number of threads (see store.h).
 #pragma once
 
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <cstddef>
 #include <cstdint>
 #include <exception>
 #include <filesystem>
@@ -41,6 +48,7 @@ namespace signet::store {
 
 namespace sqlite {
 class Connection;
+class ProfileCache;
 }
 
 struct SqliteStoreOptions {
@@ -54,6 +62,10 @@ struct SqliteStoreOptions {
   // counted from its BEGIN: a bound on the latency the wait adds. A few P-384 signatures on a
   // busy two-core machine (2 ms gave 4.5 signatures per commit under the bench, 10 ms 5.6).
   std::chrono::microseconds max_commit_wait{5000};
+  // The most profiles (and, apart, permission pages) the profile cache holds, and their bytes
+  // (each kind apart). 0 entries: no cache.
+  size_t profile_cache_entries = 1024;
+  size_t profile_cache_bytes = size_t{16} << 20;
 };
 
 // Counters for metrics and tests.
@@ -62,6 +74,9 @@ struct SqliteStoreStats {
   int64_t commits = 0;       // successful COMMITs (one fsync each)
   int waiting = 0;           // callers waiting for the connection right now
   int expected = 0;          // writers that announced themselves and have not arrived yet
+  int64_t read_transactions = 0;     // InReadTransaction callbacks run
+  int64_t profile_cache_hits = 0;    // reads answered from the profile cache, without SQL
+  int64_t profile_cache_misses = 0;  // cacheable reads that ran SQL
 };
 
 class SqliteStore final : public Store {
@@ -78,6 +93,11 @@ class SqliteStore final : public Store {
   Status InTransaction(const std::function<Status(StoreTransaction&)>& fn) override;
   Status InReadTransaction(const std::function<Status(StoreTransaction&)>& fn) override;
 
+  // From the profile cache when it holds the current state, else as Store's.
+  Result<SigningProfileRecord> GetProfile(std::string_view account, std::string_view name) override;
+  Result<ProfilePermissions> ListProfilePermissions(std::string_view account, std::string_view name,
+                                                    const PageRequest& page) override;
+
   SqliteStoreStats Stats() const;
 
  protected:
@@ -89,6 +109,8 @@ class SqliteStore final : public Store {
 
   SqliteStore(std::unique_ptr<sqlite::Connection> db, std::filesystem::path path,
               const SqliteStoreOptions& options);
+  // kInternal when called from inside one of this store's transaction callbacks.
+  Status CheckNotInCallback() const;
   // A query-only connection from the pool (opening one if the pool may grow), and its return.
   Result<std::unique_ptr<sqlite::Connection>> AcquireReader();
   void ReleaseReader(std::unique_ptr<sqlite::Connection> reader);
@@ -117,6 +139,9 @@ class SqliteStore final : public Store {
   int64_t commits_ = 0;           // guarded by mu_
   // The thread running a callback, to refuse re-entry from it instead of deadlocking.
   std::atomic<std::thread::id> owner_{};
+  // Null when turned off. Its writer side is driven by db_'s row-change hook and FinishBatch;
+  // declared before db_, so it outlives the hook.
+  const std::unique_ptr<sqlite::ProfileCache> profile_cache_;
   std::unique_ptr<sqlite::Connection> db_;  // used only by the caller that set running_
 
   const std::filesystem::path path_;
@@ -126,6 +151,7 @@ class SqliteStore final : public Store {
   std::condition_variable reader_free_cv_;
   std::vector<std::unique_ptr<sqlite::Connection>> idle_readers_;  // guarded by readers_mu_
   int open_readers_ = 0;                                           // guarded by readers_mu_
+  std::atomic<int64_t> read_transactions_{0};
 };
 
 }  // namespace signet::store

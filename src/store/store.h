@@ -48,8 +48,11 @@ class Store : public StoreOperations {
   WriteHint ExpectWrite();
 
   // StoreOperations, each in its own InTransaction (store.cc), for every implementation.
+  // GetProfile and ListProfilePermissions, the lookups of every signature, are not final: an
+  // implementation may answer them from a cache (SqliteStore does) if it never answers with
+  // state older than a write whose InTransaction has returned.
   Status PutProfile(const SigningProfileRecord& record) final;
-  Result<SigningProfileRecord> GetProfile(std::string_view account, std::string_view name) final;
+  Result<SigningProfileRecord> GetProfile(std::string_view account, std::string_view name) override;
   Result<SigningProfileRecord> GetProfileVersion(std::string_view account, std::string_view name,
                                                  std::string_view version) final;
   Result<SigningProfileRecord> GetProfileByVersionArn(std::string_view version_arn) final;
@@ -73,7 +76,7 @@ class Store : public StoreOperations {
                                               std::string_view expected_revision,
                                               std::string_view statement_id) final;
   Result<ProfilePermissions> ListProfilePermissions(std::string_view account, std::string_view name,
-                                                    const PageRequest& page) final;
+                                                    const PageRequest& page) override;
   Result<SigningJobRecord> CreateJob(const SigningJobRecord& job) final;
   Result<SigningJobRecord> GetJob(std::string_view job_id) final;
   Result<SigningJobRecord> FindJobByClientRequestToken(std::string_view job_invoker,
