@@ -254,7 +254,10 @@ Result<std::unique_ptr<Signetd>> Signetd::Open(const SignetdConfig& config) {
   if (!replica) {
     SIGNET_ASSIGN_OR_RETURN(parts->lock.fd, LockDataDirectory(dir));
   }
-  SIGNET_ASSIGN_OR_RETURN(parts->store, store::SqliteStore::Open(dir / "signet.db"));
+  // The profile cache sees only this process's writes; a replica's store is written by another.
+  store::SqliteStoreOptions store_options;
+  if (replica) store_options.profile_cache_entries = 0;
+  SIGNET_ASSIGN_OR_RETURN(parts->store, store::SqliteStore::Open(dir / "signet.db", store_options));
   SIGNET_ASSIGN_OR_RETURN(parts->keys, keys::FileKeyStore::Open(dir / "keys"));
   SIGNET_ASSIGN_OR_RETURN(parts->ca,
                           signer::CertificateAuthority::Open(*parts->keys, dir, ca_options, now));
