@@ -116,9 +116,9 @@ Result<std::shared_ptr<const SigningMaterial>> SignerService::CheckCanSign(
   }
   SIGNET_ASSIGN_OR_RETURN(std::shared_ptr<const SigningMaterial> material,
                           material_->Get(profile));
-  if (now >= material->chain[0].not_after()) {
+  if (now >= material->chain()[0].not_after()) {
     return InvalidArgumentError("the certificate of signing profile " + profile.name +
-                                " expired at " + FormatRfc3339(material->chain[0].not_after()) +
+                                " expired at " + FormatRfc3339(material->chain()[0].not_after()) +
                                 "; put the profile again for a new version");
   }
   return material;
@@ -197,7 +197,7 @@ Result<SignPayloadResult> SignerService::SignPayload(const Caller& caller,
   sign.signing_time = now;
   sign.expiry = job.signature_expires_at;
   sign.extended_attributes = SignerAttributes(profile, job_arn);
-  sign.certificate_chain = material->chain;
+  sign.certificate_chain = material->chain();
   sign.signing_agent = options_.signing_agent;
   SIGNET_ASSIGN_OR_RETURN(std::string envelope,
                           notary::SignJwsEnvelope(sign, *material->signer, material->jws_chain));
@@ -381,7 +381,7 @@ Result<Timestamp> SignerService::SignPackageBytes(const SigningJobRecord& job,
   options.signing_time = now;
   options.expiry = AddValidity(now, profile.signature_validity);
   options.extended_attributes = SignerAttributes(profile, JobArn(job.job_owner, job.job_id));
-  options.certificate_chain = material->chain;
+  options.certificate_chain = material->chain();
   options.signing_agent = options_.signing_agent;
   Result<zipsig::SignedPackage> signed_package =
       zipsig::SignPackage(package, options, *material->signer, out);

@@ -43,9 +43,8 @@ Result<std::shared_ptr<const SigningMaterial>> SigningMaterialCache::Get(
                          " has no certificate chain");
   }
   SIGNET_ASSIGN_OR_RETURN(std::unique_ptr<crypto::Signer> signer, keys_.GetSigner(version.key_id));
-  notary::JwsCertificateChain jws_chain(chain);
   auto material = std::make_shared<const SigningMaterial>(
-      SigningMaterial{std::move(signer), std::move(chain), std::move(jws_chain)});
+      SigningMaterial{std::move(signer), notary::JwsCertificateChain(std::move(chain))});
   std::lock_guard<std::mutex> lock(mu_);
   auto [it, inserted] = by_version_arn_.emplace(version.version_arn, std::move(material));
   return it->second;

@@ -30,8 +30,10 @@ struct IssuedMaterial {
 
 struct SigningMaterial {
   std::unique_ptr<crypto::Signer> signer;
-  std::vector<crypto::Certificate> chain;  // leaf first
-  notary::JwsCertificateChain jws_chain;   // `chain`, its x5c encoded once for SignPayload
+  notary::JwsCertificateChain jws_chain;  // the chain, its x5c encoded once for SignPayload
+
+  // Leaf first.
+  const std::vector<crypto::Certificate>& chain() const { return jws_chain.certificates(); }
 };
 
 class SigningMaterialCache {
