@@ -1,19 +1,40 @@
 #include "store/sqlite_store.h"
 
 #include <exception>
+#include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "store/sqlite_connection.h"
 #include "store/sqlite_operations.h"
 #include "store/sqlite_profile_cache.h"
 #include "store/sqlite_schema.h"
+#include "store/wake_word.h"
 
 namespace signet::store {
 namespace {
 
-// The store whose read-only callback this thread is running, to refuse re-entry from it.
-thread_local const SqliteStore* t_reading = nullptr;
+// The store whose transaction callback (read-only, or any batch member's) this thread is
+// running, to refuse re-entry from it instead of deadlocking.
+thread_local const SqliteStore* t_in_callback = nullptr;
+
+// What a combiner posts to a queued request's WakeWord.
+constexpr uint32_t kFinished = 1;  // its outcome is stored: return it
+constexpr uint32_t kCombine = 2;   // the connection is handed to it: combine the next batch
+constexpr uint32_t kRecheck = 3;   // (to the open batch's timer) the batch may be ready to commit
+
+// Marks this thread as running `store`'s callback for the scope's duration.
+class InCallback {
+ public:
+  explicit InCallback(const SqliteStore* store) : outer_(t_in_callback) { t_in_callback = store; }
+  ~InCallback() { t_in_callback = outer_; }
+  InCallback(const InCallback&) = delete;
+  InCallback& operator=(const InCallback&) = delete;
+
+ private:
+  const SqliteStore* const outer_;
+};
 // The store this thread announced a write to (ExpectWrite) and has not yet entered.
 thread_local const SqliteStore* t_expected = nullptr;
 
@@ -52,11 +73,16 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::filesystem::pa
   return std::unique_ptr<SqliteStore>(new SqliteStore(std::move(db), path, options));
 }
 
-struct SqliteStore::Batch {
-  std::chrono::steady_clock::time_point began;
-  int members = 0;
-  bool done = false;
-  Status status;  // of the commit; meaningful once done
+// Lives on its caller's stack for the call. The combiner writes status and thrown while the
+// caller sleeps, and publishes them with `finished` (under mu_) and a kFinished post.
+struct SqliteStore::Request {
+  explicit Request(const std::function<Status(StoreTransaction&)>& f) : fn(f) {}
+  const std::function<Status(StoreTransaction&)>& fn;
+  Status status;  // the callback's, then (if it was OK) the commit's
+  std::exception_ptr thrown;
+  bool finished = false;     // guarded by mu_
+  Request* next = nullptr;   // in the queue; guarded by mu_
+  WakeWord wake;
 };
 
 SqliteStore::SqliteStore(std::unique_ptr<sqlite::Connection> db, std::filesystem::path path,
@@ -87,15 +113,14 @@ Status SqliteStore::RunMember(const std::function<Status(StoreTransaction&)>& fn
   SIGNET_RETURN_IF_ERROR(db_->Run("SAVEPOINT member"));
   sqlite::SqliteOperations ops(*db_);
   Status s;
-  owner_.store(std::this_thread::get_id());
   try {
+    InCallback in_callback(this);
     s = fn(ops);
   } catch (...) {
     // Undo this member's writes and finish the batch for the others; the caller rethrows.
     *thrown = std::current_exception();
     s = InternalError("the transaction callback threw an exception");
   }
-  owner_.store(std::thread::id());
   if (ops.broken()) {
     *broken = true;
     if (s.ok()) s = InternalError("a failed write inside the transaction could not be undone");
@@ -123,7 +148,7 @@ SqliteStoreStats SqliteStore::Stats() const {
 }
 
 Status SqliteStore::CheckNotInCallback() const {
-  if (owner_.load() == std::this_thread::get_id() || t_reading == this) {
+  if (t_in_callback == this) {
     return InternalError(
         "the Store was called from inside its own transaction callback; use the "
         "StoreTransaction the callback was given");
@@ -173,10 +198,17 @@ bool SqliteStore::AddWriteHint() {
 void SqliteStore::DropWriteHint() {
   if (t_expected != this) return;  // InTransaction consumed it
   t_expected = nullptr;
-  std::lock_guard<std::mutex> lock(mu_);
-  --expected_;
-  // A batch may have been waiting for this writer alone.
-  if (expected_ == 0) done_cv_.notify_all();
+  const void* wake = nullptr;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    --expected_;
+    // The open batch may have been waiting for this writer alone: its timer commits it.
+    if (expected_ == 0 && open_ && !running_ && timer_ != nullptr &&
+        timer_->wake.Post(kRecheck)) {
+      wake = timer_->wake.address();
+    }
+  }
+  if (wake != nullptr) WakeWord::Wake(wake);
 }
 
 Result<std::unique_ptr<sqlite::Connection>> SqliteStore::AcquireReader() {
@@ -215,14 +247,13 @@ Status SqliteStore::InReadTransaction(const std::function<Status(StoreTransactio
   Status s = reader->Run("BEGIN");
   if (s.ok()) {
     sqlite::SqliteOperations ops(*reader);
-    t_reading = this;
     try {
+      InCallback in_callback(this);
       s = fn(ops);
     } catch (...) {
       thrown = std::current_exception();
       s = InternalError("the transaction callback threw an exception");
     }
-    t_reading = nullptr;
     // Ending a read-only transaction writes nothing: no fsync, whatever the outcome.
     Status end = reader->Run(s.ok() ? "COMMIT" : "ROLLBACK");
     if (s.ok()) s = end;
@@ -235,70 +266,102 @@ Status SqliteStore::InReadTransaction(const std::function<Status(StoreTransactio
 
 Status SqliteStore::InTransaction(const std::function<Status(StoreTransaction&)>& fn) {
   SIGNET_RETURN_IF_ERROR(CheckNotInCallback());
+  Request self(fn);
+  std::vector<const void*> wake;  // sleepers this call's combining finished or handed the batch
   std::unique_lock<std::mutex> lock(mu_);
-  if (t_expected == this) {  // the announced writer has arrived (it now counts as waiting)
+  if (t_expected == this) {  // the announced writer has arrived (it now counts as queued)
     t_expected = nullptr;
     --expected_;
   }
+  if (queue_tail_ != nullptr) {
+    queue_tail_->next = &self;
+  } else {
+    queue_head_ = &self;
+  }
+  queue_tail_ = &self;
   ++waiting_;
-  turn_cv_.wait(lock, [&] { return !running_; });
+  bool finished = false;
+  if (!running_) {  // then nobody else is queued: combine at once, on this thread
+    running_ = true;
+    finished = Combine(lock, &self, &wake);
+  }
+  while (!finished) {
+    // Asleep until a combiner finishes this request or hands it the connection; the open
+    // batch's timer also wakes at the batch's deadline (if a combiner is running, that one
+    // will see the deadline passed and commit).
+    std::optional<WakeWord::Clock::time_point> deadline;
+    if (timer_ == &self && WakeWord::Clock::now() < began_ + max_commit_wait_) {
+      deadline = began_ + max_commit_wait_;
+    }
+    lock.unlock();
+    const uint32_t posted = self.wake.Wait(deadline);
+    if (posted == kFinished) break;  // outcome stored before the post; mu_ not needed
+    lock.lock();
+    if (self.finished) break;  // finished while the timer woke by itself
+    if (posted == kCombine) {  // running_ was set for this thread
+      finished = Combine(lock, &self, &wake);
+    } else if (timer_ == &self && !running_) {
+      running_ = true;
+      finished = Combine(lock, &self, &wake);
+    }
+  }
+  if (lock.owns_lock()) lock.unlock();
+  for (const void* w : wake) WakeWord::Wake(w);
+  if (self.thrown) std::rethrow_exception(self.thrown);
+  return self.status;
+}
+
+SqliteStore::Request* SqliteStore::PopQueued() {
+  Request* r = queue_head_;
+  queue_head_ = r->next;
+  if (queue_head_ == nullptr) queue_tail_ = nullptr;
+  r->next = nullptr;
   --waiting_;
-  running_ = true;
-  if (batch_ == nullptr) {
+  return r;
+}
+
+bool SqliteStore::Combine(std::unique_lock<std::mutex>& lock, Request* self,
+                          std::vector<const void*>* wake) {
+  const size_t max_batch = static_cast<size_t>(max_batch_);
+  if (!open_) {
     lock.unlock();
     // IMMEDIATE takes the write lock now, so no member fails half way on a lock upgrade.
     Status begin = db_->Run("BEGIN IMMEDIATE");
     lock.lock();
-    if (!begin.ok()) {
-      running_ = false;
-      turn_cv_.notify_one();
-      return begin;
+    if (!begin.ok()) {  // the batch that would have begun fails as its commit would have
+      while (queue_head_ != nullptr && members_.size() < max_batch) members_.push_back(PopQueued());
+      Publish(begin, wake);
+      return true;
     }
-    batch_ = std::make_shared<Batch>();
-    batch_->began = std::chrono::steady_clock::now();
+    open_ = true;
+    began_ = std::chrono::steady_clock::now();
   }
-  std::shared_ptr<Batch> batch = batch_;
-  ++batch->members;
-  ++transactions_;
-  lock.unlock();
-
   bool broken = false;
-  std::exception_ptr thrown;
-  Status own = RunMember(fn, &broken, &thrown);
-
-  lock.lock();
-  if (!broken && batch->members < max_batch_ && (waiting_ > 0 || expected_ > 0)) {
-    // Others are waiting or on their way: leave the connection to them; whoever finds it idle
-    // with nobody left to wait for (or the wait used up) commits for all.
-    running_ = false;
-    turn_cv_.notify_one();
-    const auto deadline = batch->began + max_commit_wait_;
-    while (!batch->done) {
-      const bool idle = !running_ && waiting_ == 0 && batch_ == batch;
-      if (idle && (expected_ == 0 || batch->members >= max_batch_ ||
-                   std::chrono::steady_clock::now() >= deadline)) {
-        running_ = true;
-        FinishBatch(lock, batch, false);
-        break;
-      }
-      if (idle) {
-        done_cv_.wait_until(lock, deadline);
-      } else {
-        done_cv_.wait(lock);
-      }
-    }
-  } else {
-    FinishBatch(lock, batch, broken);
+  while (!broken && queue_head_ != nullptr && members_.size() < max_batch) {
+    Request* r = PopQueued();
+    members_.push_back(r);
+    ++transactions_;
+    lock.unlock();
+    r->status = RunMember(r->fn, &broken, &r->thrown);
+    lock.lock();
   }
-  lock.unlock();
-  if (thrown) std::rethrow_exception(thrown);
-  if (!own.ok()) return own;
-  return batch->status;
+  if (!broken && members_.size() < max_batch && expected_ > 0 &&
+      std::chrono::steady_clock::now() < began_ + max_commit_wait_) {
+    // Writers are on their way: leave the connection free, so that each runs its callback
+    // itself when it arrives; whoever finds it free with nobody left to wait for commits.
+    // `self` is in this batch (a combiner's own request is always the first it runs).
+    running_ = false;
+    if (timer_ == nullptr) timer_ = self;
+    return false;
+  }
+  FinishBatch(lock, broken, wake);
+  return true;
 }
 
-void SqliteStore::FinishBatch(std::unique_lock<std::mutex>& lock,
-                              const std::shared_ptr<Batch>& batch, bool broken) {
-  batch_.reset();
+void SqliteStore::FinishBatch(std::unique_lock<std::mutex>& lock, bool broken,
+                              std::vector<const void*>* wake) {
+  open_ = false;
+  timer_ = nullptr;
   lock.unlock();
   Status end = broken ? InternalError(
                             "a failed write in this commit could not be undone, so nothing in "
@@ -310,11 +373,25 @@ void SqliteStore::FinishBatch(std::unique_lock<std::mutex>& lock,
   if (profile_cache_ != nullptr && !db_->InTransaction()) profile_cache_->WriteEnded();
   lock.lock();
   if (end.ok()) ++commits_;
-  batch->status = std::move(end);
-  batch->done = true;
-  running_ = false;
-  turn_cv_.notify_one();
-  done_cv_.notify_all();
+  Publish(end, wake);
+}
+
+void SqliteStore::Publish(const Status& end, std::vector<const void*>* wake) {
+  wake->reserve(members_.size() + 1);
+  // The next batch's combiner first: the sooner it runs, the sooner the connection is busy.
+  if (queue_head_ != nullptr) {
+    if (queue_head_->wake.Post(kCombine)) wake->push_back(queue_head_->wake.address());
+  } else {
+    running_ = false;
+  }
+  for (Request* r : members_) {
+    if (r->status.ok()) r->status = end;
+    r->finished = true;
+    // The caller combining returns by itself; posting to it is harmless (its word is unused).
+    const void* address = r->wake.address();
+    if (r->wake.Post(kFinished)) wake->push_back(address);
+  }
+  members_.clear();
 }
 
 }  // namespace signet::store

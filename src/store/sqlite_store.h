@@ -16,10 +16,19 @@
 // before the commit holding its writes is durable. If that commit fails, every member of the
 // batch gets the error and none of their writes persists. The result is as if the batch's
 // transactions had run one after another and committed together.
+// Combining: a caller queues its callback and sleeps once. The thread that finds the connection
+// free (or is handed it) is the combiner: it runs every queued callback on its own thread, each
+// under its savepoint, commits, stores each member's outcome and wakes each member once; an
+// exception a callback threw is rethrown on its caller's thread. Callers that arrive during a
+// commit queue for the next batch, which the combiner hands to the first of them (so nobody
+// combines for long). A callback therefore may run on another thread than its caller's: it
+// must not depend on thread-local state, and it is refused re-entry into this store wherever
+// it runs.
 // Writers that announced themselves (ExpectWrite: a SignPayload about to sign) are waited for:
 // a batch that could commit while such a writer is still on its way leaves the connection free
-// and commits when the last expected writer has joined (or dropped its hint), the batch is full,
-// or max_commit_wait has passed since the batch began, whichever comes first.
+// (the next writer to arrive runs its own callback in it, without queueing) and commits when
+// the last expected writer has joined (or dropped its hint), the batch is full, or
+// max_commit_wait has passed since the batch began, whichever comes first.
 //
 // Profile cache: GetProfile and ListProfilePermissions are answered from memory while no row
 // they read has changed (sqlite_profile_cache.h): the signing path's profile lookup runs no SQL,
@@ -39,7 +48,6 @@
 #include <filesystem>
 #include <memory>
 #include <mutex>
-#include <thread>
 #include <vector>
 
 #include "store/store.h"
@@ -72,7 +80,7 @@ struct SqliteStoreOptions {
 struct SqliteStoreStats {
   int64_t transactions = 0;  // callbacks run
   int64_t commits = 0;       // successful COMMITs (one fsync each)
-  int waiting = 0;           // callers waiting for the connection right now
+  int waiting = 0;           // callers queued for a combiner right now
   int expected = 0;          // writers that announced themselves and have not arrived yet
   int64_t read_transactions = 0;     // InReadTransaction callbacks run
   int64_t profile_cache_hits = 0;    // reads answered from the profile cache, without SQL
@@ -105,7 +113,7 @@ class SqliteStore final : public Store {
   void DropWriteHint() override;
 
  private:
-  struct Batch;
+  struct Request;  // one InTransaction call, queued for a combiner
 
   SqliteStore(std::unique_ptr<sqlite::Connection> db, std::filesystem::path path,
               const SqliteStoreOptions& options);
@@ -116,33 +124,42 @@ class SqliteStore final : public Store {
   void ReleaseReader(std::unique_ptr<sqlite::Connection> reader);
   // Runs `fn` under a savepoint of the open batch; sets `*broken` if its writes could not be
   // undone (the batch must then be rolled back as a whole).
-  // `*thrown` receives an exception `fn` threw, for the caller to rethrow once the batch is done.
+  // `*thrown` receives an exception `fn` threw, for its caller to rethrow.
   Status RunMember(const std::function<Status(StoreTransaction&)>& fn, bool* broken,
                    std::exception_ptr* thrown);
-  // Commits (or, if `broken`, rolls back) `batch`, which the caller holds the connection for;
-  // `lock` holds mu_ on entry and on return.
-  void FinishBatch(std::unique_lock<std::mutex>& lock, const std::shared_ptr<Batch>& batch,
-                   bool broken);
+  // The combiner's work, for the caller of `self`, which holds the connection (running_) and
+  // `lock` on mu_ (held again on return): runs the queued requests in the open batch (beginning
+  // one), then commits it or leaves it open for announced writers. True once `self` is
+  // finished; `*wake` then lists the words to wake after releasing mu_.
+  bool Combine(std::unique_lock<std::mutex>& lock, Request* self, std::vector<const void*>* wake);
+  // Commits (or, if `broken`, rolls back) the open batch, then publishes its members' outcomes.
+  void FinishBatch(std::unique_lock<std::mutex>& lock, bool broken, std::vector<const void*>* wake);
+  // Finishes every member with `end` unless it failed on its own, hands the connection to the
+  // first queued request (or frees it), and lists the sleepers to wake. mu_ held.
+  void Publish(const Status& end, std::vector<const void*>* wake);
+  Request* PopQueued();  // mu_ held, queue not empty
 
   const int max_batch_;
   const std::chrono::microseconds max_commit_wait_;
   mutable std::mutex mu_;
-  // Two conditions, so that handing the connection on wakes one thread, not every waiter.
-  std::condition_variable turn_cv_;  // running_ became false
-  // A batch committed (or failed), or an expected writer gave up: wakes members that wait.
-  std::condition_variable done_cv_;
-  bool running_ = false;          // a callback or a commit is using the connection; guarded by mu_
-  int waiting_ = 0;               // callers waiting for the connection; guarded by mu_
-  int expected_ = 0;              // writers announced by ExpectWrite, not arrived; guarded by mu_
-  std::shared_ptr<Batch> batch_;  // the open transaction, if any; guarded by mu_
-  int64_t transactions_ = 0;      // guarded by mu_
-  int64_t commits_ = 0;           // guarded by mu_
-  // The thread running a callback, to refuse re-entry from it instead of deadlocking.
-  std::atomic<std::thread::id> owner_{};
+  // All guarded by mu_.
+  bool running_ = false;    // a combiner is using the connection (or was handed it)
+  Request* queue_head_ = nullptr;  // callers waiting for a combiner, first come first served
+  Request* queue_tail_ = nullptr;
+  int waiting_ = 0;         // the queue's length
+  int expected_ = 0;        // writers announced by ExpectWrite, not arrived
+  bool open_ = false;       // a batch's transaction is open (BEGIN done)
+  std::chrono::steady_clock::time_point began_;  // of the open batch
+  std::vector<Request*> members_;  // the open batch's, callbacks run; outcome not yet published
+  // The member of the open batch that sleeps until max_commit_wait to commit it if no one else
+  // does; set by the first combiner that leaves it open.
+  Request* timer_ = nullptr;
+  int64_t transactions_ = 0;
+  int64_t commits_ = 0;
   // Null when turned off. Its writer side is driven by db_'s row-change hook and FinishBatch;
   // declared before db_, so it outlives the hook.
   const std::unique_ptr<sqlite::ProfileCache> profile_cache_;
-  std::unique_ptr<sqlite::Connection> db_;  // used only by the caller that set running_
+  std::unique_ptr<sqlite::Connection> db_;  // used only by the combiner (running_)
 
   const std::filesystem::path path_;
   const std::chrono::milliseconds busy_timeout_;
