@@ -118,7 +118,8 @@ class Connection {
   };
   sqlite3* db_;
   std::string path_;
-  std::unordered_map<std::string, std::unique_ptr<CachedStatement>> cache_;
+  std::unordered_map<std::string, std::unique_ptr<CachedStatement>> cache_;  // by SQL text
+  std::unordered_map<const char*, CachedStatement*> by_address_;  // into cache_, by the constant
   std::function<void(std::string_view table)> on_row_change_;
 };
 
