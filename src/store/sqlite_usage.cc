@@ -40,15 +40,16 @@ Status SqliteOperations::AppendUsage(const UsageRecord& u) {
                     "profile_version, platform_id, environment, unit_price_micros) "
                     "SELECT seq, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8 FROM signing_jobs "
                     "WHERE job_id = ?9"));
+    // `u` outlives the statements: its fields are bound without copies.
     insert.Bind(1, ToSeconds(u.time))
-        .Bind(2, u.account)
-        .Bind(3, u.principal)
-        .Bind(4, u.profile_name)
-        .Bind(5, u.profile_version)
-        .Bind(6, u.platform_id)
-        .Bind(7, u.environment)
+        .BindView(2, u.account)
+        .BindView(3, u.principal)
+        .BindView(4, u.profile_name)
+        .BindView(5, u.profile_version)
+        .BindView(6, u.platform_id)
+        .BindView(7, u.environment)
         .Bind(8, u.unit_price_micros)
-        .Bind(9, u.job_id);
+        .BindView(9, u.job_id);
     if (Status s = insert.Run(); !s.ok()) {
       if (s.code() == ErrorCode::kAlreadyExists) {
         return AlreadyExistsError("signing job " + u.job_id +
@@ -67,7 +68,7 @@ Status SqliteOperations::AppendUsage(const UsageRecord& u) {
                     "total_micros) VALUES (?1, strftime('%Y-%m', ?2, 'unixepoch'), 1, ?3) "
                     "ON CONFLICT (environment, month) DO UPDATE SET "
                     "signatures = signatures + 1, total_micros = total_micros + ?3"));
-    total.Bind(1, u.environment).Bind(2, ToSeconds(u.time)).Bind(3, u.unit_price_micros);
+    total.BindView(1, u.environment).Bind(2, ToSeconds(u.time)).Bind(3, u.unit_price_micros);
     return total.Run();
   });
 }
