@@ -45,6 +45,11 @@ class Statement {
   Statement& Bind(int index, int value) { return Bind(index, static_cast<int64_t>(value)); }
   Statement& Bind(int index, bool value) { return Bind(index, static_cast<int64_t>(value)); }
   Statement& BindBlob(int index, std::string_view bytes);
+  // As Bind and BindBlob, without copying: the bytes must stay valid and unchanged until this
+  // Statement is destroyed (a record the caller holds for the whole call, not a temporary).
+  // For the signing path's INSERTs, where a copy per column was a malloc, memcpy and free.
+  Statement& BindView(int index, std::string_view text);
+  Statement& BindBlobView(int index, std::string_view bytes);
   Statement& BindNull(int index);
   // NULL when unset.
   Statement& Bind(int index, const std::optional<std::string>& text);
@@ -118,7 +123,8 @@ class Connection {
   };
   sqlite3* db_;
   std::string path_;
-  std::unordered_map<std::string, std::unique_ptr<CachedStatement>> cache_;
+  std::unordered_map<std::string, std::unique_ptr<CachedStatement>> cache_;  // by SQL text
+  std::unordered_map<const char*, CachedStatement*> by_address_;  // into cache_, by the constant
   std::function<void(std::string_view table)> on_row_change_;
 };
 

@@ -147,7 +147,8 @@ Result<SigningJobRecord> SqliteOperations::CreateJob(const SigningJobRecord& job
   }
   // The hot path of every signature: one lookup and one INSERT, with no savepoint unless there
   // are metadata rows too. A failed single INSERT is undone by SQLite itself (statement
-  // rollback); the existence checks are the table's UNIQUE constraints.
+  // rollback); the existence checks are the table's UNIQUE constraints. `job` outlives both
+  // statements, so its fields are bound without copies.
   SigningJobRecord stored = job;
   const auto write = [&]() -> Status {
     int64_t version_id = 0;
@@ -156,7 +157,7 @@ Result<SigningJobRecord> SqliteOperations::CreateJob(const SigningJobRecord& job
           Statement q, db_.Prepare("SELECT v.id, v.version_arn FROM signing_profile_versions v "
                                    "JOIN signing_profiles p ON p.id = v.profile_id "
                                    "WHERE p.account = ?1 AND p.name = ?2 AND v.version = ?3"));
-      q.Bind(1, job.job_owner).Bind(2, job.profile_name).Bind(3, job.profile_version);
+      q.BindView(1, job.job_owner).BindView(2, job.profile_name).BindView(3, job.profile_version);
       SIGNET_ASSIGN_OR_RETURN(bool row, q.Step());
       if (!row) {
         return NotFoundError("version " + job.profile_version + " of signing profile \"" +
@@ -186,29 +187,32 @@ Result<SigningJobRecord> SqliteOperations::CreateJob(const SigningJobRecord& job
                     "signed_bucket, signed_key, signed_version, client_request_token) VALUES "
                     "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, "
                     "?18, ?19, ?20, ?21, ?22)"));
-    insert.Bind(1, job.job_id)
-        .Bind(2, job.job_owner)
-        .Bind(3, job.job_invoker)
-        .Bind(4, job.requested_by)
+    insert.BindView(1, job.job_id)
+        .BindView(2, job.job_owner)
+        .BindView(3, job.job_invoker)
+        .BindView(4, job.requested_by)
         .Bind(5, version_id)
-        .Bind(6, job.platform_id)
-        .Bind(7, job.platform_display_name);
+        .BindView(6, job.platform_id)
+        .BindView(7, job.platform_display_name);
     if (job.source) {
-      insert.Bind(8, job.source->bucket).Bind(9, job.source->key).Bind(10, job.source->version);
+      insert.BindView(8, job.source->bucket)
+          .BindView(9, job.source->key)
+          .BindView(10, job.source->version);
     }
-    if (job.destination) insert.Bind(11, job.destination->bucket).Bind(12, job.destination->prefix);
-    if (job.payload) insert.BindBlob(13, *job.payload);
-    insert.Bind(14, JobStatusName(job.status))
-        .Bind(15, job.status_reason)
+    if (job.destination)
+      insert.BindView(11, job.destination->bucket).BindView(12, job.destination->prefix);
+    if (job.payload) insert.BindBlobView(13, *job.payload);
+    insert.BindView(14, JobStatusName(job.status))
+        .BindView(15, job.status_reason)
         .Bind(16, ToSeconds(job.created_at))
         .Bind(17, ToSeconds(job.completed_at))
         .Bind(18, ToSeconds(job.signature_expires_at));
     if (job.signed_object) {
-      insert.Bind(19, job.signed_object->bucket)
-          .Bind(20, job.signed_object->key)
-          .Bind(21, job.signed_object->version);
+      insert.BindView(19, job.signed_object->bucket)
+          .BindView(20, job.signed_object->key)
+          .BindView(21, job.signed_object->version);
     }
-    insert.Bind(22, job.client_request_token);
+    if (job.client_request_token) insert.BindView(22, *job.client_request_token);
     if (Status s = insert.Run(); !s.ok()) {
       // The token was checked above, so a duplicate here is the job id (UNIQUE).
       if (s.code() == ErrorCode::kAlreadyExists) {

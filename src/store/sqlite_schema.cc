@@ -242,6 +242,91 @@ END;
     {7, "drop the unused index of signing jobs by profile version", R"sql(
 DROP INDEX IF EXISTS signing_jobs_by_profile_version;
 )sql"},
+    // Two b-tree entries fewer per signature, and no temporary b-tree. A usage record is keyed by its job's seq (its
+    // rowid: the one-record-per-job rule and the reference to the job are then a rowid, no
+    // second index of random job-id text); and the (invoker, token) uniqueness indexes only the
+    // jobs that carry a token (SignPayload's do not). signing_jobs is rebuilt for that (its
+    // UNIQUE was part of the table), keeping every seq, and its indexes and trigger are made
+    // again as they were. MigrateSchema runs this with foreign keys off and checks them after.
+    {8, "usage records keyed by their job; client request tokens indexed only where given",
+     R"sql(
+CREATE TABLE signing_jobs_v8 (
+  seq INTEGER PRIMARY KEY,
+  job_id TEXT NOT NULL UNIQUE,
+  job_owner TEXT NOT NULL,
+  job_invoker TEXT NOT NULL,
+  requested_by TEXT NOT NULL,
+  profile_version_id INTEGER NOT NULL REFERENCES signing_profile_versions (id),
+  platform_id TEXT NOT NULL,
+  platform_display_name TEXT NOT NULL,
+  source_bucket TEXT,
+  source_key TEXT,
+  source_version TEXT,
+  destination_bucket TEXT,
+  destination_prefix TEXT,
+  payload BLOB,
+  -- Not IN (...): SQLite evaluates an IN list of three by building a temporary b-tree, on every
+  -- INSERT.
+  status TEXT NOT NULL
+    CHECK (status = 'InProgress' OR status = 'Failed' OR status = 'Succeeded'),
+  status_reason TEXT NOT NULL DEFAULT '',
+  created_at INTEGER NOT NULL,
+  completed_at INTEGER,
+  signature_expires_at INTEGER,
+  signed_bucket TEXT,
+  signed_key TEXT,
+  signed_version TEXT,
+  client_request_token TEXT,
+  revoked_at INTEGER,
+  revoked_by TEXT,
+  revocation_reason TEXT
+);
+INSERT INTO signing_jobs_v8 (seq, job_id, job_owner, job_invoker, requested_by,
+    profile_version_id, platform_id, platform_display_name, source_bucket, source_key,
+    source_version, destination_bucket, destination_prefix, payload, status, status_reason,
+    created_at, completed_at, signature_expires_at, signed_bucket, signed_key, signed_version,
+    client_request_token, revoked_at, revoked_by, revocation_reason)
+  SELECT seq, job_id, job_owner, job_invoker, requested_by,
+    profile_version_id, platform_id, platform_display_name, source_bucket, source_key,
+    source_version, destination_bucket, destination_prefix, payload, status, status_reason,
+    created_at, completed_at, signature_expires_at, signed_bucket, signed_key, signed_version,
+    client_request_token, revoked_at, revoked_by, revocation_reason
+  FROM signing_jobs ORDER BY seq;
+CREATE TABLE usage_records_v8 (
+  job_seq INTEGER PRIMARY KEY REFERENCES signing_jobs (seq),
+  time INTEGER NOT NULL,
+  account TEXT NOT NULL,
+  principal TEXT NOT NULL,
+  profile_name TEXT NOT NULL,
+  profile_version TEXT NOT NULL,
+  platform_id TEXT NOT NULL,
+  environment TEXT NOT NULL,
+  unit_price_micros INTEGER NOT NULL CHECK (unit_price_micros >= 0)
+);
+-- A record whose job is missing (impossible while foreign keys were enforced) gets a job_seq
+-- no job has (job seqs are positive), so the foreign key check after the migration refuses it
+-- rather than losing it or pinning it on another job.
+INSERT INTO usage_records_v8 (job_seq, time, account, principal, profile_name, profile_version,
+    platform_id, environment, unit_price_micros)
+  SELECT COALESCE(j.seq, -u.seq), u.time, u.account, u.principal, u.profile_name, u.profile_version,
+    u.platform_id, u.environment, u.unit_price_micros
+  FROM usage_records u LEFT JOIN signing_jobs j ON j.job_id = u.job_id ORDER BY 1;
+DROP TABLE usage_records;
+DROP TABLE signing_jobs;
+ALTER TABLE signing_jobs_v8 RENAME TO signing_jobs;
+ALTER TABLE usage_records_v8 RENAME TO usage_records;
+CREATE UNIQUE INDEX signing_jobs_by_client_request_token
+  ON signing_jobs (job_invoker, client_request_token) WHERE client_request_token IS NOT NULL;
+CREATE INDEX signing_jobs_by_owner ON signing_jobs (job_owner, seq);
+CREATE INDEX signing_jobs_by_invoker ON signing_jobs (job_invoker, seq);
+CREATE INDEX usage_records_by_time ON usage_records (time);
+CREATE TRIGGER signing_jobs_revoked AFTER UPDATE OF revoked_at ON signing_jobs
+  WHEN OLD.revoked_at IS NULL AND NEW.revoked_at IS NOT NULL
+BEGIN
+  INSERT INTO revocation_events (kind, subject, effective_from, recorded_at)
+    VALUES ('job', NEW.job_id, NEW.revoked_at, CAST(strftime('%s', 'now') AS INTEGER));
+END;
+)sql"},
 };
 
 static_assert(std::size(kMigrations) == kSchemaVersion, "one migration per schema version");
@@ -253,7 +338,8 @@ CREATE TABLE IF NOT EXISTS schema_version (
   applied_at INTEGER NOT NULL
 ))sql";
 
-Status MigrateLocked(Connection& db, int target) {
+// Applies the migrations after the database's version up to `target`; `*applied` counts them.
+Status MigrateLocked(Connection& db, int target, int* applied) {
   SIGNET_RETURN_IF_ERROR(db.Exec(kCreateVersionTable));
   SIGNET_ASSIGN_OR_RETURN(int current, ReadSchemaVersion(db));
   if (current > kSchemaVersion) {
@@ -275,8 +361,26 @@ Status MigrateLocked(Connection& db, int target) {
                    "VALUES (?1, ?2, CAST(strftime('%s', 'now') AS INTEGER))"));
     insert.Bind(1, m.version).Bind(2, m.description);
     SIGNET_RETURN_IF_ERROR(insert.Run());
+    ++*applied;
   }
   return Status::Ok();
+}
+
+Result<bool> ForeignKeysEnforced(Connection& db) {
+  SIGNET_ASSIGN_OR_RETURN(Statement q, db.Prepare("PRAGMA foreign_keys"));
+  SIGNET_ASSIGN_OR_RETURN(bool row, q.Step());
+  return row && q.Int(0) != 0;
+}
+
+// Every reference in the database resolves (what enforced foreign keys would have kept true).
+Status CheckForeignKeys(Connection& db) {
+  SIGNET_ASSIGN_OR_RETURN(Statement q, db.Prepare("PRAGMA foreign_key_check"));
+  SIGNET_ASSIGN_OR_RETURN(bool row, q.Step());
+  if (!row) return Status::Ok();
+  return FailedPreconditionError("database " + db.path() + ": a row of table " + q.Text(0) +
+                                 " (rowid " + q.Text(1) + ") refers to a row of " + q.Text(2) +
+                                 " that does not exist; nothing was migrated (restore the "
+                                 "database from a backup)");
 }
 
 }  // namespace
@@ -298,11 +402,24 @@ Status MigrateSchema(Connection& db, int target) {
   if (target < 0 || target > kSchemaVersion) {
     return InvalidArgumentError("no schema version " + std::to_string(target));
   }
+  // A migration that rebuilds a table (8) drops a table that others refer to, which SQLite
+  // allows only with foreign keys off, and they cannot be switched inside a transaction: so they
+  // are off while migrating, and every reference is checked before the COMMIT instead.
+  SIGNET_ASSIGN_OR_RETURN(bool enforced, ForeignKeysEnforced(db));
+  if (enforced) SIGNET_RETURN_IF_ERROR(db.Exec("PRAGMA foreign_keys = OFF"));
   // IMMEDIATE: two processes opening a fresh file must not both try to create the tables.
-  SIGNET_RETURN_IF_ERROR(db.Exec("BEGIN IMMEDIATE"));
-  Status s = MigrateLocked(db, target);
-  if (s.ok()) s = db.Exec("COMMIT");
-  if (!s.ok()) (void)db.Exec("ROLLBACK");
+  Status s = db.Exec("BEGIN IMMEDIATE");
+  if (s.ok()) {
+    int applied = 0;
+    s = MigrateLocked(db, target, &applied);
+    if (s.ok() && applied > 0) s = CheckForeignKeys(db);
+    if (s.ok()) s = db.Exec("COMMIT");
+    if (!s.ok()) (void)db.Exec("ROLLBACK");
+  }
+  if (enforced) {
+    Status on = db.Exec("PRAGMA foreign_keys = ON");
+    if (s.ok()) s = on;
+  }
   return s;
 }
 

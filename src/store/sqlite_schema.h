@@ -11,6 +11,9 @@
 //   4  tags of Lambda code signing configs
 //   5  running usage totals per environment and month (budgets)
 //   6  revocation events (the change sequence that replicas poll), written by triggers
+//   7  drops the unused index of signing jobs by profile version
+//   8  usage records keyed by their job's seq; the client request token index only where one
+//      is given (signing_jobs rebuilt)
 #pragma once
 
 #include <string_view>
@@ -21,7 +24,7 @@
 namespace signet::store::sqlite {
 
 // The newest schema this program knows.
-inline constexpr int kSchemaVersion = 7;
+inline constexpr int kSchemaVersion = 8;
 
 // The tables that a signing profile and its permissions are read from (GetProfile,
 // ListProfilePermissions): SqliteStore's profile cache is invalidated by a change to any of their

@@ -67,6 +67,13 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::filesystem::pa
   // journal SQLite keeps in a temporary file by default: two more write() calls per page
   // changed, as many as the WAL itself. Kept in memory instead (a few pages per member).
   SIGNET_RETURN_IF_ERROR(db->Exec("PRAGMA temp_store = MEMORY"));
+  // A checkpoint copies each page the WAL holds once, however often it was written since the
+  // last one, so fewer checkpoints copy the hot pages (the tails of the job and usage b-trees)
+  // fewer times: 0.52 page copies per signature at SQLite's default of 1000 frames, 0.25 at 4096
+  // (store_records_bench, 20,000 jobs). The WAL then holds up to ~17 MB instead of ~4 MB; it is
+  // cut back to 32 MiB if a long read ever let it grow past that.
+  SIGNET_RETURN_IF_ERROR(db->Exec("PRAGMA wal_autocheckpoint = 4096"));
+  SIGNET_RETURN_IF_ERROR(db->Exec("PRAGMA journal_size_limit = 33554432"));
   SIGNET_ASSIGN_OR_RETURN(std::string fk, Pragma(*db, "PRAGMA foreign_keys"));
   if (fk != "1") return InternalError("this SQLite build cannot enforce foreign keys");
   SIGNET_RETURN_IF_ERROR(sqlite::MigrateSchema(*db));

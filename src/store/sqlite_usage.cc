@@ -31,33 +31,35 @@ Status SqliteOperations::AppendUsage(const UsageRecord& u) {
   if (u.job_id.empty() || u.account.empty()) {
     return InvalidArgumentError("a usage record needs the job id and the account billed");
   }
-  // The job's existence and its one usage record are the table's constraints (REFERENCES and
-  // UNIQUE on job_id), checked by the INSERT itself.
+  // A record is keyed by its job's seq, found by the INSERT itself: no row inserted means no
+  // such job; its one record per job is the primary key.
   return Atomically([&]() -> Status {
     SIGNET_ASSIGN_OR_RETURN(
         Statement insert,
-        db_.Prepare("INSERT INTO usage_records (time, account, principal, profile_name, "
-                    "profile_version, platform_id, environment, unit_price_micros, job_id) "
-                    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"));
+        db_.Prepare("INSERT INTO usage_records (job_seq, time, account, principal, profile_name, "
+                    "profile_version, platform_id, environment, unit_price_micros) "
+                    "SELECT seq, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8 FROM signing_jobs "
+                    "WHERE job_id = ?9"));
+    // `u` outlives the statements: its fields are bound without copies.
     insert.Bind(1, ToSeconds(u.time))
-        .Bind(2, u.account)
-        .Bind(3, u.principal)
-        .Bind(4, u.profile_name)
-        .Bind(5, u.profile_version)
-        .Bind(6, u.platform_id)
-        .Bind(7, u.environment)
+        .BindView(2, u.account)
+        .BindView(3, u.principal)
+        .BindView(4, u.profile_name)
+        .BindView(5, u.profile_version)
+        .BindView(6, u.platform_id)
+        .BindView(7, u.environment)
         .Bind(8, u.unit_price_micros)
-        .Bind(9, u.job_id);
+        .BindView(9, u.job_id);
     if (Status s = insert.Run(); !s.ok()) {
-      if (s.code() == ErrorCode::kNotFound) {
-        return NotFoundError("cannot record usage of signing job " + u.job_id +
-                             ": the job does not exist");
-      }
       if (s.code() == ErrorCode::kAlreadyExists) {
         return AlreadyExistsError("signing job " + u.job_id +
                                   " already has a usage record; a job is billed once");
       }
       return s;
+    }
+    if (db_.Changes() == 0) {
+      return NotFoundError("cannot record usage of signing job " + u.job_id +
+                           ": the job does not exist");
     }
     // The running total of the record's environment and month, in the same transaction.
     SIGNET_ASSIGN_OR_RETURN(
@@ -66,7 +68,7 @@ Status SqliteOperations::AppendUsage(const UsageRecord& u) {
                     "total_micros) VALUES (?1, strftime('%Y-%m', ?2, 'unixepoch'), 1, ?3) "
                     "ON CONFLICT (environment, month) DO UPDATE SET "
                     "signatures = signatures + 1, total_micros = total_micros + ?3"));
-    total.Bind(1, u.environment).Bind(2, ToSeconds(u.time)).Bind(3, u.unit_price_micros);
+    total.BindView(1, u.environment).Bind(2, ToSeconds(u.time)).Bind(3, u.unit_price_micros);
     return total.Run();
   });
 }
@@ -132,10 +134,12 @@ Result<Page<UsageRecord>> SqliteOperations::ListUsage(const UsageQuery& query,
   SIGNET_ASSIGN_OR_RETURN(int64_t after, DecodeSequenceToken(page.token, "usage"));
   SIGNET_ASSIGN_OR_RETURN(
       Statement q,
-      db_.Prepare("SELECT time, account, principal, profile_name, profile_version, platform_id, "
-                  "environment, unit_price_micros, job_id, seq FROM usage_records "
-                  "WHERE seq > ?1 AND time >= ?2 AND time < ?3 AND (?4 IS NULL OR account = ?4) "
-                  "AND (?5 IS NULL OR environment = ?5) ORDER BY seq LIMIT ?6"));
+      db_.Prepare("SELECT u.time, u.account, u.principal, u.profile_name, u.profile_version, "
+                  "u.platform_id, u.environment, u.unit_price_micros, j.job_id, u.job_seq "
+                  "FROM usage_records u JOIN signing_jobs j ON j.seq = u.job_seq "
+                  "WHERE u.job_seq > ?1 AND u.time >= ?2 AND u.time < ?3 "
+                  "AND (?4 IS NULL OR u.account = ?4) AND (?5 IS NULL OR u.environment = ?5) "
+                  "ORDER BY u.job_seq LIMIT ?6"));
   q.Bind(1, after)
       .Bind(2, ToSeconds(query.from))
       .Bind(3, ToSeconds(query.to))

@@ -154,7 +154,9 @@ class StoreOperations {
   // record, so it is exact after a restart or a crash (budgets read it on every signature).
   virtual Result<int64_t> MonthlyUsageMicros(std::string_view environment,
                                              std::string_view month) = 0;
-  // The records themselves, oldest first. page.max_results must be 1..kMaxUsagePageSize.
+  // The records themselves, oldest first: in the order their jobs were created (a signing
+  // billed when its job is created, as every synchronous one is, is also in the order of
+  // appending). page.max_results must be 1..kMaxUsagePageSize.
   virtual Result<Page<UsageRecord>> ListUsage(const UsageQuery& query, const PageRequest& page) = 0;
   // --- Lambda: code signing configs, functions, layer versions (DESIGN.md §6) -------------------
   // Listings take page.max_results 1..kMaxLambdaPageSize.

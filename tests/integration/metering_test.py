@@ -462,12 +462,14 @@ def scenario(daemon, signet, data, work):
     for t in threads:
         t.join()
     db = sqlite3.connect(os.path.join(data, "signet.db"))
-    usage_ids = [r[0] for r in db.execute("SELECT job_id FROM usage_records WHERE profile_name = 'burst'")]
+    usage_ids = [r[0] for r in db.execute(
+        "SELECT j.job_id FROM usage_records u JOIN signing_jobs j ON j.seq = u.job_seq "
+        "WHERE u.profile_name = 'burst'")]
     succeeded_without_usage = db.execute(
-        "SELECT COUNT(*) FROM signing_jobs j LEFT JOIN usage_records u ON u.job_id = j.job_id "
-        "WHERE j.status = 'Succeeded' AND u.job_id IS NULL").fetchone()[0]
+        "SELECT COUNT(*) FROM signing_jobs j LEFT JOIN usage_records u ON u.job_seq = j.seq "
+        "WHERE j.status = 'Succeeded' AND u.job_seq IS NULL").fetchone()[0]
     usage_without_job = db.execute(
-        "SELECT COUNT(*) FROM usage_records u LEFT JOIN signing_jobs j ON u.job_id = j.job_id "
+        "SELECT COUNT(*) FROM usage_records u LEFT JOIN signing_jobs j ON u.job_seq = j.seq "
         "WHERE j.job_id IS NULL OR j.status != 'Succeeded'").fetchone()[0]
     db.close()
     check(f"kill -9 after {len(acked)} acknowledged signatures: each has exactly one usage record",

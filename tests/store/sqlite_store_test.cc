@@ -43,6 +43,26 @@ std::string RawQuery(const std::filesystem::path& path, const std::string& sql) 
   return out;
 }
 
+// The steps of SQLite's plan for `sql`, "; "-separated.
+std::string QueryPlan(const std::filesystem::path& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  EXPECT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  sqlite3_stmt* stmt = nullptr;
+  std::string out;
+  if (sqlite3_prepare_v2(db, ("EXPLAIN QUERY PLAN " + sql).c_str(), -1, &stmt, nullptr) ==
+      SQLITE_OK) {
+    while (sqlite3_step(stmt) == SQLITE_ROW) {
+      out += reinterpret_cast<const char*>(sqlite3_column_text(stmt, 3));
+      out += "; ";
+    }
+  } else {
+    ADD_FAILURE() << sqlite3_errmsg(db);
+  }
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
+  return out;
+}
+
 TEST_F(StoreTest, OpenCreatesAVersionedWalDatabase) {
   EXPECT_EQ(RawQuery(db_path(), "PRAGMA journal_mode"), "wal");
   EXPECT_EQ(RawQuery(db_path(), "SELECT MAX(version) FROM schema_version"),
@@ -476,6 +496,172 @@ TEST(SqliteSchemaTest, Migration5TotalsTheUsageAlreadyRecorded) {
   ASSERT_TRUE(store.ok()) << store.status().ToString();
   EXPECT_EQ(*(*store)->MonthlyUsageMicros("prod", "2024-01"), 10'000);
   EXPECT_EQ(*(*store)->MonthlyUsageMicros("prod", "2024-02"), 5'000);
+}
+
+// Schema 8 keys usage records by their job's seq and rebuilds signing_jobs: a database written
+// at 7 answers every query as before, and its constraints still hold.
+TEST(SqliteSchemaTest, Migration8KeepsEveryJobAndUsageRecordAndItsAnswers) {
+  TempDir dir;
+  const std::filesystem::path path = dir.path() / "v7.db";
+  SigningProfileRecord p = MakeProfile(kAcct, "prof", "VERSION0001");
+  SigningJobRecord tokened = MakeJob(JobId(2), p, At(2002));
+  tokened.client_request_token = "token-2";
+  tokened.metadata = {{"k", "v"}};
+  tokened.payload = std::string("\0payload\xff", 9);
+  // Usage appended out of job order (a started job billed when it completes), and a job with
+  // none.
+  const std::vector<int> billed = {3, 1, 2};
+  std::vector<SigningJobRecord> jobs_before;
+  std::vector<UsageTotal> totals_before;
+  {
+    auto db = sqlite::Connection::Open(path.string(), std::chrono::milliseconds(1000));
+    ASSERT_TRUE(db.ok());
+    ASSERT_TRUE((*db)->Exec("PRAGMA foreign_keys = ON").ok());
+    ASSERT_TRUE(sqlite::MigrateSchema(**db, 7).ok());
+    sqlite::SqliteOperations v7(**db);
+    ASSERT_TRUE(v7.PutProfile(p).ok());
+    ASSERT_TRUE(v7.CreateJob(MakeJob(JobId(1), p, At(2001))).ok());
+    ASSERT_TRUE(v7.CreateJob(tokened).ok());
+    ASSERT_TRUE(v7.CreateJob(MakeJob(JobId(3), p, At(2003))).ok());
+    ASSERT_TRUE(v7.CreateJob(MakeJob(JobId(4), p, At(2004))).ok());
+    ASSERT_TRUE(v7.RevokeJob(JobId(3), {.reason = "r", .revoked_at = At(2100), .revoked_by = "me"})
+                    .ok());
+    for (int i : billed) {
+      // What a schema-7 signet wrote (AppendUsage now writes schema 8).
+      auto insert = (*db)->Prepare(
+          "INSERT INTO usage_records (time, account, principal, profile_name, profile_version, "
+          "platform_id, environment, unit_price_micros, job_id) "
+          "SELECT ?1, job_invoker, requested_by, 'prof', 'VERSION0001', platform_id, 'prod', "
+          "?2, job_id FROM signing_jobs WHERE job_id = ?3");
+      ASSERT_TRUE(insert.ok());
+      insert->Bind(1, int64_t{3000 + i}).Bind(2, int64_t{1000 * i}).Bind(3, JobId(i));
+      ASSERT_TRUE(insert->Run().ok());
+      ASSERT_EQ((*db)->Changes(), 1);
+    }
+    ASSERT_TRUE((*db)->Exec("INSERT INTO usage_month_totals VALUES ('prod', '1970-01', 3, 6000)")
+                    .ok());
+    auto listed = v7.ListJobs({}, {.max_results = 10});
+    ASSERT_TRUE(listed.ok());
+    jobs_before = listed->items;
+    auto totals = v7.SumUsage({.from = At(0), .to = At(10000),
+                               .group_by = {UsageDimension::kAccount, UsageDimension::kMonth}});
+    ASSERT_TRUE(totals.ok());
+    totals_before = *totals;
+  }
+  Result<std::unique_ptr<SqliteStore>> opened = SqliteStore::Open(path);
+  ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+  SqliteStore& store = **opened;
+  EXPECT_EQ(RawQuery(path, "SELECT MAX(version) FROM schema_version"), "8");
+  EXPECT_EQ(RawQuery(path, "SELECT COUNT(*) FROM pragma_foreign_key_check"), "0");
+  // No index of usage records but the one by time; the token index is partial.
+  EXPECT_EQ(RawQuery(path, "SELECT group_concat(name) FROM pragma_index_list('usage_records')"),
+            "usage_records_by_time");
+  EXPECT_EQ(RawQuery(path, "SELECT partial FROM pragma_index_list('signing_jobs') "
+                           "WHERE name = 'signing_jobs_by_client_request_token'"),
+            "1");
+
+  // Jobs: every listing and lookup as before, the token still unique per invoker.
+  auto listed = store.ListJobs({}, {.max_results = 10});
+  ASSERT_TRUE(listed.ok());
+  EXPECT_EQ(listed->items, jobs_before);
+  EXPECT_EQ(*store.FindJobByClientRequestToken(kAcct, "token-2"), jobs_before[2]);
+  EXPECT_EQ(*store.GetJob(JobId(2)), jobs_before[2]);
+  SigningJobRecord again = MakeJob(JobId(5), p);
+  again.client_request_token = "token-2";
+  EXPECT_EQ(store.CreateJob(again).status().code(), ErrorCode::kAlreadyExists);
+  EXPECT_EQ(store.CreateJob(MakeJob(JobId(1), p)).status().code(), ErrorCode::kAlreadyExists);
+  // The revocation trigger came back with the table.
+  const int64_t events = *store.LatestRevocationSequence();
+  ASSERT_TRUE(
+      store.RevokeJob(JobId(1), {.reason = "r", .revoked_at = At(2200), .revoked_by = "me"}).ok());
+  EXPECT_EQ(*store.LatestRevocationSequence(), events + 1);
+
+  // Usage: the same totals and records (in job order), and the same errors.
+  auto totals = store.SumUsage({.from = At(0), .to = At(10000),
+                                .group_by = {UsageDimension::kAccount, UsageDimension::kMonth}});
+  ASSERT_TRUE(totals.ok());
+  EXPECT_EQ(*totals, totals_before);
+  EXPECT_EQ(*store.MonthlyUsageMicros("prod", "1970-01"), 6000);
+  auto usage = store.ListUsage({.from = At(0), .to = At(10000)}, {.max_results = 2});
+  ASSERT_TRUE(usage.ok()) << usage.status().ToString();
+  ASSERT_EQ(usage->items.size(), 2u);
+  EXPECT_EQ(usage->items[0].job_id, JobId(1));
+  EXPECT_EQ(usage->items[0].time, At(3001));
+  EXPECT_EQ(usage->items[0].unit_price_micros, 1000);
+  EXPECT_EQ(usage->items[1].job_id, JobId(2));
+  auto rest = store.ListUsage({.from = At(0), .to = At(10000)},
+                              {.max_results = 2, .token = usage->next_token});
+  ASSERT_TRUE(rest.ok());
+  ASSERT_EQ(rest->items.size(), 1u);
+  EXPECT_EQ(rest->items[0].job_id, JobId(3));
+  EXPECT_TRUE(rest->next_token.empty());
+  SigningJobRecord billed_job = *store.GetJob(JobId(2));
+  Status twice = store.AppendUsage(MakeUsage(billed_job, At(3100), 5));
+  EXPECT_EQ(twice.code(), ErrorCode::kAlreadyExists);
+  EXPECT_NE(twice.message().find("already has a usage record"), std::string::npos) << twice.ToString();
+  Status ghost = store.AppendUsage(MakeUsage(MakeJob(JobId(9), p), At(3100), 5));
+  EXPECT_EQ(ghost.code(), ErrorCode::kNotFound);
+  EXPECT_NE(ghost.message().find("does not exist"), std::string::npos) << ghost.ToString();
+  EXPECT_TRUE(store.AppendUsage(MakeUsage(*store.GetJob(JobId(4)), At(3004), 4000)).ok());
+  EXPECT_EQ(*store.MonthlyUsageMicros("prod", "1970-01"), 10000);
+}
+
+// A usage record whose job is gone (written with foreign keys off) stops the migration, which
+// leaves the database as it was, instead of dropping the record or billing it to another job.
+TEST(SqliteSchemaTest, Migration8RefusesAUsageRecordOfAMissingJob) {
+  TempDir dir;
+  const std::filesystem::path path = dir.path() / "v7.db";
+  SigningProfileRecord p = MakeProfile(kAcct, "prof", "VERSION0001");
+  {
+    auto db = sqlite::Connection::Open(path.string(), std::chrono::milliseconds(1000));
+    ASSERT_TRUE(db.ok());
+    ASSERT_TRUE(sqlite::MigrateSchema(**db, 7).ok());
+    sqlite::SqliteOperations v7(**db);
+    ASSERT_TRUE(v7.PutProfile(p).ok());
+    ASSERT_TRUE(v7.CreateJob(MakeJob(JobId(1), p)).ok());
+    ASSERT_TRUE((*db)->Exec("INSERT INTO usage_records (time, account, principal, profile_name, "
+                            "profile_version, platform_id, environment, unit_price_micros, "
+                            "job_id) VALUES (1, 'a', 'p', 'prof', 'v', 'x', 'prod', 5, 'gone')")
+                    .ok());
+  }
+  Result<std::unique_ptr<SqliteStore>> store = SqliteStore::Open(path);
+  ASSERT_FALSE(store.ok());
+  EXPECT_EQ(store.status().code(), ErrorCode::kFailedPrecondition) << store.status().ToString();
+  EXPECT_NE(store.status().message().find("usage_records"), std::string::npos)
+      << store.status().ToString();
+  EXPECT_EQ(RawQuery(path, "SELECT MAX(version) FROM schema_version"), "7");
+  EXPECT_EQ(RawQuery(path, "SELECT job_id FROM usage_records"), "gone");
+}
+
+// Migrations run with foreign keys off (migration 8 drops a table others refer to): the
+// connection enforces them again afterwards.
+TEST(SqliteSchemaTest, MigratingLeavesForeignKeysEnforced) {
+  TempDir dir;
+  auto db = sqlite::Connection::Open((dir.path() / "fk.db").string(), std::chrono::seconds(1));
+  ASSERT_TRUE(db.ok());
+  ASSERT_TRUE((*db)->Exec("PRAGMA foreign_keys = ON").ok());
+  ASSERT_TRUE(sqlite::MigrateSchema(**db).ok());
+  Status orphan = (*db)->Exec(
+      "INSERT INTO usage_records (job_seq, time, account, principal, profile_name, "
+      "profile_version, platform_id, environment, unit_price_micros) "
+      "VALUES (999, 1, 'a', 'p', 'prof', 'v', 'x', 'prod', 5)");
+  EXPECT_EQ(orphan.code(), ErrorCode::kNotFound) << orphan.ToString();
+}
+
+// Lookups by client request token (CreateJob's check, FindJobByClientRequestToken) still use
+// the token index now that it holds only the jobs that have a token.
+TEST_F(StoreTest, TheClientRequestTokenLookupUsesItsPartialIndex) {
+  for (const char* sql :
+       {"SELECT job_id FROM signing_jobs WHERE job_invoker = ?1 AND client_request_token = ?2",
+        "SELECT j.job_id, p.name FROM signing_jobs j "
+        "JOIN signing_profile_versions v ON v.id = j.profile_version_id "
+        "JOIN signing_profiles p ON p.id = v.profile_id "
+        "WHERE j.job_invoker = ?1 AND j.client_request_token = ?2"}) {
+    EXPECT_NE(QueryPlan(db_path(), sql).find("USING INDEX signing_jobs_by_client_request_token "
+                                              "(job_invoker=? AND client_request_token=?)"),
+              std::string::npos)
+        << QueryPlan(db_path(), sql);
+  }
 }
 
 TEST(SqliteSchemaTest, ADatabaseFromANewerSignetIsRefused) {
