@@ -6,9 +6,40 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
+
+#include "api/http_connection.h"
 
 namespace signet::api {
 namespace {
+
+std::chrono::milliseconds Millis(time_t sec, time_t usec) {
+  return std::chrono::milliseconds(sec * 1000 + usec / 1000);
+}
+
+// The library's server with its per-connection loop replaced (the virtual the library provides
+// for this): the same sequence of requests on one connection (keep-alive count, idle timeout,
+// stop between requests, shutdown and close at the end), over an HttpConnectionStream.
+class BufferedServer final : public httplib::Server {
+ private:
+  bool process_and_close_socket(socket_t sock) override {
+    HttpConnectionStream stream(sock, Millis(read_timeout_sec_, read_timeout_usec_),
+                                Millis(write_timeout_sec_, write_timeout_usec_));
+    const std::chrono::seconds idle(keep_alive_timeout_sec_);
+    bool ok = false;
+    for (size_t left = keep_alive_max_count_; left > 0 && svr_sock_ != INVALID_SOCKET; --left) {
+      if (!stream.WaitForRequest(idle)) break;
+      bool connection_closed = false;
+      ok = process_request(stream, /*close_connection=*/left == 1, connection_closed, nullptr);
+      // The response goes out now, before the wait for the next request.
+      if (!stream.Flush()) ok = false;
+      if (!ok || connection_closed) break;
+    }
+    ::shutdown(sock, SHUT_RDWR);
+    ::close(sock);
+    return ok;
+  }
+};
 
 // An open file whose bytes stream out as a response body, closed when the response is done.
 struct FileBody {
@@ -73,6 +104,8 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Bind(const HttpServerOptions& op
                                   options.tls_key_file);
     }
     impl->server = std::move(server);
+  } else if (options.buffered_connections) {
+    impl->server = std::make_unique<BufferedServer>();
   } else {
     impl->server = std::make_unique<httplib::Server>();
   }
