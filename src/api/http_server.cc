@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <string_view>
 
 #include "api/http_connection.h"
 
@@ -50,9 +51,10 @@ struct FileBody {
   }
 };
 
-void WriteResponse(const ApiResponse& api, httplib::Response& res) {
+// Moves the handler's strings into the library's response (no copy of the body).
+void WriteResponse(ApiResponse&& api, httplib::Response& res) {
   res.status = api.status;
-  for (const auto& [name, value] : api.headers) res.headers.emplace(name, value);
+  for (auto& [name, value] : api.headers) res.headers.emplace(std::move(name), std::move(value));
   if (api.file_body) {
     auto file = std::make_shared<FileBody>();
     file->fd = ::open(api.file_body->path.c_str(), O_RDONLY | O_CLOEXEC);
@@ -74,7 +76,10 @@ void WriteResponse(const ApiResponse& api, httplib::Response& res) {
                              });
     return;
   }
-  res.set_content(api.body, api.content_type);
+  // As Response::set_content, which would copy the body.
+  res.body = std::move(api.body);
+  res.headers.erase("Content-Type");
+  res.set_header("Content-Type", api.content_type);
 }
 
 }  // namespace
@@ -128,13 +133,16 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Bind(const HttpServerOptions& op
   auto adapter = [handler](const httplib::Request& req, httplib::Response& res) {
     HttpRequestView view;
     view.method = req.method;
-    std::string target = req.target;
+    std::string encoded;
+    std::string_view target = req.target;
     if (target.empty()) {
-      target = UriEncode(req.path, /*encode_slash=*/false);
+      encoded = UriEncode(req.path, /*encode_slash=*/false);
+      target = encoded;
     }
     const size_t q = target.find('?');
     view.raw_path = target.substr(0, q);
-    view.raw_query = q == std::string::npos ? "" : target.substr(q + 1);
+    if (q != std::string_view::npos) view.raw_query = target.substr(q + 1);
+    view.headers.reserve(req.headers.size());
     for (const auto& [name, value] : req.headers) view.headers.emplace_back(name, value);
     view.body = req.body;
     // The handler alone interprets Range (S3 GetObject); the library would apply it again.

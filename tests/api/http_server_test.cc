@@ -126,6 +126,7 @@ HttpHandler TestHandler(const std::filesystem::path& file) {
       response.body = std::string(request.body);
     } else if (path.rfind("/status/", 0) == 0) {
       response.status = std::stoi(path.substr(8));
+      response.SetHeader("content-type", "text/overridden");  // content_type wins, as ever
       response.body = "{\"message\":\"no\"}";
     } else if (path == "/slow") {
       std::this_thread::sleep_for(milliseconds(300));
@@ -199,6 +200,11 @@ TEST_F(HttpServerTest, BufferedConnectionsAnswerByteForByteAsTheLibrary) {
   EXPECT_EQ(ours[3].rfind("HTTP/1.1 200 OK\r\n", 0), 0u);
   EXPECT_NE(ours[3].find("Keep-Alive: timeout=5, max=100000\r\n"), std::string::npos);
   EXPECT_EQ(ours[3].substr(ours[3].size() - 1000), Pattern(1000));
+  const std::string& not_found = ours[17];
+  EXPECT_EQ(not_found.rfind("HTTP/1.1 404 Not Found\r\n", 0), 0u);
+  EXPECT_NE(not_found.find("Content-Type: application/json\r\n"), std::string::npos);
+  EXPECT_EQ(not_found.find("overridden"), std::string::npos);
+  EXPECT_EQ(not_found.substr(not_found.size() - 16), "{\"message\":\"no\"}");
   EXPECT_EQ(ours[12].rfind("HTTP/1.1 200 OK\r\nContent-Length: 300000\r\n", 0), 0u);
   EXPECT_EQ(ours[12].substr(ours[12].size() - 300000), Pattern(400000).substr(3, 300000));
 }
