@@ -6,9 +6,41 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
+#include <string_view>
+
+#include "api/http_connection.h"
 
 namespace signet::api {
 namespace {
+
+std::chrono::milliseconds Millis(time_t sec, time_t usec) {
+  return std::chrono::milliseconds(sec * 1000 + usec / 1000);
+}
+
+// The library's server with its per-connection loop replaced (the virtual the library provides
+// for this): the same sequence of requests on one connection (keep-alive count, idle timeout,
+// stop between requests, shutdown and close at the end), over an HttpConnectionStream.
+class BufferedServer final : public httplib::Server {
+ private:
+  bool process_and_close_socket(socket_t sock) override {
+    HttpConnectionStream stream(sock, Millis(read_timeout_sec_, read_timeout_usec_),
+                                Millis(write_timeout_sec_, write_timeout_usec_));
+    const std::chrono::seconds idle(keep_alive_timeout_sec_);
+    bool ok = false;
+    for (size_t left = keep_alive_max_count_; left > 0 && svr_sock_ != INVALID_SOCKET; --left) {
+      if (!stream.WaitForRequest(idle)) break;
+      bool connection_closed = false;
+      ok = process_request(stream, /*close_connection=*/left == 1, connection_closed, nullptr);
+      // The response goes out now, before the wait for the next request.
+      if (!stream.Flush()) ok = false;
+      if (!ok || connection_closed) break;
+    }
+    ::shutdown(sock, SHUT_RDWR);
+    ::close(sock);
+    return ok;
+  }
+};
 
 // An open file whose bytes stream out as a response body, closed when the response is done.
 struct FileBody {
@@ -19,9 +51,10 @@ struct FileBody {
   }
 };
 
-void WriteResponse(const ApiResponse& api, httplib::Response& res) {
+// Moves the handler's strings into the library's response (no copy of the body).
+void WriteResponse(ApiResponse&& api, httplib::Response& res) {
   res.status = api.status;
-  for (const auto& [name, value] : api.headers) res.headers.emplace(name, value);
+  for (auto& [name, value] : api.headers) res.headers.emplace(std::move(name), std::move(value));
   if (api.file_body) {
     auto file = std::make_shared<FileBody>();
     file->fd = ::open(api.file_body->path.c_str(), O_RDONLY | O_CLOEXEC);
@@ -43,7 +76,10 @@ void WriteResponse(const ApiResponse& api, httplib::Response& res) {
                              });
     return;
   }
-  res.set_content(api.body, api.content_type);
+  // As Response::set_content, which would copy the body.
+  res.body = std::move(api.body);
+  res.headers.erase("Content-Type");
+  res.set_header("Content-Type", api.content_type);
 }
 
 }  // namespace
@@ -73,6 +109,8 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Bind(const HttpServerOptions& op
                                   options.tls_key_file);
     }
     impl->server = std::move(server);
+  } else if (options.buffered_connections) {
+    impl->server = std::make_unique<BufferedServer>();
   } else {
     impl->server = std::make_unique<httplib::Server>();
   }
@@ -95,13 +133,16 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Bind(const HttpServerOptions& op
   auto adapter = [handler](const httplib::Request& req, httplib::Response& res) {
     HttpRequestView view;
     view.method = req.method;
-    std::string target = req.target;
+    std::string encoded;
+    std::string_view target = req.target;
     if (target.empty()) {
-      target = UriEncode(req.path, /*encode_slash=*/false);
+      encoded = UriEncode(req.path, /*encode_slash=*/false);
+      target = encoded;
     }
     const size_t q = target.find('?');
     view.raw_path = target.substr(0, q);
-    view.raw_query = q == std::string::npos ? "" : target.substr(q + 1);
+    if (q != std::string_view::npos) view.raw_query = target.substr(q + 1);
+    view.headers.reserve(req.headers.size());
     for (const auto& [name, value] : req.headers) view.headers.emplace_back(name, value);
     view.body = req.body;
     // The handler alone interprets Range (S3 GetObject); the library would apply it again.

@@ -1,9 +1,9 @@
 // HttpServer: signetd's HTTP/1.1 listener (cpp-httplib), HTTPS when given a certificate.
 //
 // Tuned for API clients that keep connections alive: TCP_NODELAY, a keep-alive budget of
-// thousands of requests per connection (the library's default closes every 5th request), and a
+// thousands of requests per connection (the library's default closes every 5th request), a
 // worker pool sized for many concurrent keep-alive connections (each occupies a worker while
-// open). The handler sees each request raw (path and query as sent, so SigV4 can be verified)
+// open), and few system calls per request (api/http_connection.h). The handler sees each request raw (path and query as sent, so SigV4 can be verified)
 // and returns an ApiResponse. Stop() stops accepting and lets in-flight requests finish.
 #pragma once
 
@@ -30,6 +30,11 @@ struct HttpServerOptions {
   // how long a graceful shutdown waits for idle clients.
   std::chrono::seconds keep_alive_timeout{5};
   std::chrono::seconds io_timeout{120};
+  // Plain HTTP: serve each connection through api/http_connection.h (one send per response,
+  // no poll per read/write, addresses looked up once per connection). false: the library's own
+  // loop, byte-for-byte the same responses; kept to compare against. HTTPS always uses the
+  // library's.
+  bool buffered_connections = true;
 };
 
 using HttpHandler = std::function<ApiResponse(const HttpRequestView& request)>;

@@ -1,0 +1,203 @@
+#include "api/http_connection.h"
+
+#include <netdb.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <sys/uio.h>
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <climits>
+#include <cstring>
+
+namespace signet::api {
+namespace {
+
+using std::chrono::milliseconds;
+
+// As the library formats REMOTE_ADDR/LOCAL_ADDR: numeric host, port in host order; ip and port
+// stay as they were for a family other than IPv4/IPv6 or when the lookup fails.
+template <typename Lookup>
+void LookUpAddress(int sock, Lookup lookup, std::string& ip, int& port) {
+  sockaddr_storage addr{};
+  socklen_t addr_len = sizeof(addr);
+  if (lookup(sock, reinterpret_cast<sockaddr*>(&addr), &addr_len) != 0) return;
+  int found_port;
+  if (addr.ss_family == AF_INET) {
+    found_port = ntohs(reinterpret_cast<const sockaddr_in*>(&addr)->sin_port);
+  } else if (addr.ss_family == AF_INET6) {
+    found_port = ntohs(reinterpret_cast<const sockaddr_in6*>(&addr)->sin6_port);
+  } else {
+    return;
+  }
+  std::array<char, NI_MAXHOST> host{};
+  if (getnameinfo(reinterpret_cast<const sockaddr*>(&addr), addr_len, host.data(),
+                  static_cast<socklen_t>(host.size()), nullptr, 0, NI_NUMERICHOST) != 0) {
+    return;
+  }
+  ip = host.data();
+  port = found_port;
+}
+
+}  // namespace
+
+HttpConnectionStream::HttpConnectionStream(int sock, milliseconds read_timeout,
+                                           milliseconds write_timeout)
+    : sock_(sock), read_timeout_(read_timeout), write_timeout_(write_timeout) {}
+
+int HttpConnectionStream::Poll(short events, milliseconds timeout, short* revents) const {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  pollfd pfd{sock_, events, 0};
+  for (;;) {
+    const auto left = std::chrono::duration_cast<milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    const int wait = static_cast<int>(std::clamp<milliseconds::rep>(left.count(), 0, INT_MAX));
+    const int n = ::poll(&pfd, 1, wait);
+    if (n < 0 && errno == EINTR) continue;
+    if (revents != nullptr) *revents = pfd.revents;
+    return n;
+  }
+}
+
+bool HttpConnectionStream::WaitForRequest(milliseconds idle) {
+  if (in_begin_ < in_end_) return true;
+  if (idle.count() <= 0) return Poll(POLLIN, idle, nullptr) > 0;
+  // One blocking recv bounded by SO_RCVTIMEO (set once per connection) instead of a poll and
+  // then a recv. Reads within a request never block on it (MSG_DONTWAIT, then poll).
+  if (receive_timeout_ != idle) {
+    const timeval tv{static_cast<time_t>(idle.count() / 1000),
+                     static_cast<suseconds_t>(idle.count() % 1000 * 1000)};
+    if (::setsockopt(sock_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) != 0) {
+      return Poll(POLLIN, idle, nullptr) > 0;
+    }
+    receive_timeout_ = idle;
+  }
+  if (in_.empty()) in_.resize(kReadBuffer);
+  for (;;) {
+    const ssize_t n = ::recv(sock_, in_.data(), in_.size(), 0);
+    if (n > 0) {
+      in_begin_ = 0;
+      in_end_ = static_cast<size_t>(n);
+      return true;
+    }
+    if (n == 0) return true;  // EOF: the parser sees it and the connection ends
+    if (errno != EINTR) return false;  // timed out (EAGAIN) or the connection failed
+  }
+}
+
+bool HttpConnectionStream::is_readable() const {
+  return in_begin_ < in_end_ || Poll(POLLIN, read_timeout_, nullptr) > 0;
+}
+
+// As the library's: writable within the write timeout and the peer has not gone away.
+bool HttpConnectionStream::is_writable() const {
+  if (failed_) return false;
+  short revents = 0;
+  if (Poll(POLLOUT | POLLRDHUP, write_timeout_, &revents) <= 0) return false;
+  return (revents & (POLLRDHUP | POLLHUP | POLLERR | POLLNVAL)) == 0;
+}
+
+ssize_t HttpConnectionStream::Receive(char* ptr, size_t size) {
+  for (;;) {
+    const ssize_t n = ::recv(sock_, ptr, size, MSG_DONTWAIT);
+    if (n >= 0) return n;
+    if (errno == EINTR) continue;
+    if (errno != EAGAIN && errno != EWOULDBLOCK) return -1;
+    if (Poll(POLLIN, read_timeout_, nullptr) <= 0) return -1;  // timed out
+  }
+}
+
+ssize_t HttpConnectionStream::read(char* ptr, size_t size) {
+  if (in_begin_ == in_end_) {
+    // About to wait for the peer: what we wrote must be on its way first (100 Continue).
+    if (!Flush()) return -1;
+    if (size >= kReadBuffer) return Receive(ptr, size);
+    if (in_.empty()) in_.resize(kReadBuffer);
+    const ssize_t n = Receive(in_.data(), in_.size());
+    if (n <= 0) return n;
+    in_begin_ = 0;
+    in_end_ = static_cast<size_t>(n);
+  }
+  const size_t n = std::min(size, in_end_ - in_begin_);
+  std::memcpy(ptr, in_.data() + in_begin_, n);
+  in_begin_ += n;
+  return static_cast<ssize_t>(n);
+}
+
+ssize_t HttpConnectionStream::write(const char* ptr, size_t size) {
+  if (failed_) return -1;
+  if (out_.size() + size <= kMaxBuffered) {
+    out_.append(ptr, size);
+    return static_cast<ssize_t>(size);
+  }
+  const bool sent = SendAll(out_.data(), out_.size(), ptr, size);
+  out_.clear();
+  return sent ? static_cast<ssize_t>(size) : -1;
+}
+
+bool HttpConnectionStream::Flush() {
+  if (failed_) return false;
+  if (out_.empty()) return true;
+  const bool sent = SendAll(out_.data(), out_.size(), nullptr, 0);
+  out_.clear();
+  return sent;
+}
+
+bool HttpConnectionStream::SendAll(const char* head, size_t head_size, const char* tail,
+                                   size_t tail_size) {
+  iovec iov[2] = {{const_cast<char*>(head), head_size}, {const_cast<char*>(tail), tail_size}};
+  iovec* next = head_size > 0 ? iov : iov + 1;
+  const iovec* const end = tail_size > 0 ? iov + 2 : iov + 1;
+  while (next < end) {
+    msghdr msg{};
+    msg.msg_iov = next;
+    msg.msg_iovlen = static_cast<size_t>(end - next);
+    const ssize_t n = ::sendmsg(sock_, &msg, MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      short revents = 0;
+      if ((errno == EAGAIN || errno == EWOULDBLOCK) &&
+          Poll(POLLOUT, write_timeout_, &revents) > 0 && (revents & POLLOUT) != 0) {
+        continue;
+      }
+      failed_ = true;
+      return false;
+    }
+    size_t done = static_cast<size_t>(n);
+    while (next < end && done >= next->iov_len) {
+      done -= next->iov_len;
+      ++next;
+    }
+    if (next < end) {
+      next->iov_base = static_cast<char*>(next->iov_base) + done;
+      next->iov_len -= done;
+    }
+  }
+  return true;
+}
+
+void HttpConnectionStream::get_remote_ip_and_port(std::string& ip, int& port) const {
+  if (!remote_.looked_up) {
+    remote_.looked_up = true;
+    LookUpAddress(sock_, ::getpeername, remote_.ip, remote_.port);
+  }
+  if (remote_.port >= 0) {
+    ip = remote_.ip;
+    port = remote_.port;
+  }
+}
+
+void HttpConnectionStream::get_local_ip_and_port(std::string& ip, int& port) const {
+  if (!local_.looked_up) {
+    local_.looked_up = true;
+    LookUpAddress(sock_, ::getsockname, local_.ip, local_.port);
+  }
+  if (local_.port >= 0) {
+    ip = local_.ip;
+    port = local_.port;
+  }
+}
+
+}  // namespace signet::api

@@ -1,0 +1,300 @@
+// HttpServer over real loopback connections, spoken to byte by byte. The buffered connection
+// loop (api/http_connection.h) must answer exactly what the library's own loop answers.
+#include "api/http_server.h"
+
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "testing/temp_dir.h"
+
+namespace signet::api {
+namespace {
+
+using std::chrono::milliseconds;
+
+// A running HttpServer, stopped and joined on destruction.
+class RunningServer {
+ public:
+  RunningServer(HttpServerOptions options, HttpHandler handler) {
+    auto bound = HttpServer::Bind(options, std::move(handler));
+    EXPECT_TRUE(bound.ok()) << bound.status().message();
+    server_ = std::move(*bound);
+    thread_ = std::thread([this] { served_ = server_->Serve().ok(); });
+  }
+  ~RunningServer() { Stop(); }
+  void Stop() {
+    if (!thread_.joinable()) return;
+    server_->Stop();
+    thread_.join();
+  }
+  int port() const { return server_->port(); }
+  bool served() const { return served_; }
+
+ private:
+  std::unique_ptr<HttpServer> server_;
+  std::thread thread_;
+  bool served_ = false;
+};
+
+// One client connection that reads whole responses (by Content-Length) as raw bytes.
+class Connection {
+ public:
+  explicit Connection(int port) {
+    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(static_cast<uint16_t>(port));
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    EXPECT_EQ(::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
+  }
+  ~Connection() { ::close(fd_); }
+  void Send(const std::string& s) {
+    EXPECT_EQ(::send(fd_, s.data(), s.size(), MSG_NOSIGNAL), static_cast<ssize_t>(s.size()));
+  }
+  // The next response's bytes, head and body; empty if the server closed first.
+  std::string Response(bool head_request = false) {
+    size_t end;
+    while ((end = buffer_.find("\r\n\r\n")) == std::string::npos) {
+      if (!Fill()) return "";
+    }
+    end += 4;
+    size_t body = 0;
+    const std::string head = buffer_.substr(0, end);
+    if (const size_t at = head.find("Content-Length: "); at != std::string::npos) {
+      body = std::stoul(head.substr(at + 16));
+    }
+    if (head_request || head.rfind("HTTP/1.1 100 ", 0) == 0) body = 0;
+    while (buffer_.size() < end + body) {
+      if (!Fill()) return "";
+    }
+    std::string out = buffer_.substr(0, end + body);
+    buffer_.erase(0, end + body);
+    return out;
+  }
+  // True if the server closes the connection within `timeout` (nothing more arrives).
+  bool ClosedWithin(milliseconds timeout) {
+    pollfd pfd{fd_, POLLIN, 0};
+    if (::poll(&pfd, 1, static_cast<int>(timeout.count())) <= 0) return false;
+    char c;
+    return ::recv(fd_, &c, 1, 0) == 0;
+  }
+
+ private:
+  bool Fill() {
+    pollfd pfd{fd_, POLLIN, 0};
+    if (::poll(&pfd, 1, 5000) <= 0) return false;
+    char chunk[1 << 16];
+    const ssize_t n = ::recv(fd_, chunk, sizeof(chunk), 0);
+    if (n <= 0) return false;
+    buffer_.append(chunk, static_cast<size_t>(n));
+    return true;
+  }
+  int fd_;
+  std::string buffer_;
+};
+
+std::string Pattern(size_t n) {
+  std::string s(n, '\0');
+  for (size_t i = 0; i < n; ++i) s[i] = static_cast<char>('a' + i * 7 % 26);
+  return s;
+}
+
+// /bytes/N: N bytes in memory; /file/N: N bytes streamed from a file (offset 3); /echo: the
+// request body; /status/N: an error status with a JSON body.
+HttpHandler TestHandler(const std::filesystem::path& file) {
+  return [file](const HttpRequestView& request) {
+    ApiResponse response;
+    response.SetHeader("x-test", request.method);
+    const std::string& path = request.raw_path;
+    if (path.rfind("/bytes/", 0) == 0) {
+      response.content_type = "application/octet-stream";
+      response.body = Pattern(std::stoul(path.substr(7)));
+    } else if (path.rfind("/file/", 0) == 0) {
+      response.content_type = "application/octet-stream";
+      response.file_body = ApiResponse::FileBody{file, 3, std::stoul(path.substr(6)), false};
+    } else if (path == "/echo") {
+      response.body = std::string(request.body);
+    } else if (path.rfind("/status/", 0) == 0) {
+      response.status = std::stoi(path.substr(8));
+      response.SetHeader("content-type", "text/overridden");  // content_type wins, as ever
+      response.body = "{\"message\":\"no\"}";
+    } else if (path == "/slow") {
+      std::this_thread::sleep_for(milliseconds(300));
+      response.body = "slow";
+    }
+    return response;
+  };
+}
+
+std::string Get(const std::string& path, const std::string& method = "GET") {
+  return method + " " + path + " HTTP/1.1\r\nHost: localhost\r\n\r\n";
+}
+
+std::string Post(const std::string& path, const std::string& body) {
+  return "POST " + path + " HTTP/1.1\r\nHost: localhost\r\nContent-Length: " +
+         std::to_string(body.size()) + "\r\n\r\n" + body;
+}
+
+class HttpServerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::ofstream(file_) << Pattern(400000);
+  }
+  RunningServer Start(bool buffered, HttpServerOptions options = {}) {
+    options.buffered_connections = buffered;
+    return RunningServer(options, TestHandler(file_));
+  }
+  test::TempDir dir_;
+  std::filesystem::path file_ = dir_.path() / "object";
+};
+
+// Every request of a keep-alive sequence, of many sizes and kinds, over one connection.
+std::vector<std::pair<std::string, bool>> MixedRequests() {
+  std::vector<std::pair<std::string, bool>> requests;
+  for (size_t n : {0, 1, 17, 1000, 65535, 65536, 65537, 131072, 300000}) {
+    requests.emplace_back(Get("/bytes/" + std::to_string(n)), false);
+  }
+  for (size_t n : {1, 65536, 65537, 300000}) {
+    requests.emplace_back(Get("/file/" + std::to_string(n)), false);
+  }
+  requests.emplace_back(Get("/bytes/1000", "HEAD"), true);
+  requests.emplace_back(Get("/file/1000", "HEAD"), true);
+  requests.emplace_back(Post("/echo", Pattern(70000)), false);
+  requests.emplace_back(Post("/echo", ""), false);
+  requests.emplace_back(Get("/status/404"), false);
+  requests.emplace_back(Get("/status/503", "DELETE"), false);
+  requests.emplace_back(Get("/bytes/5"), false);
+  return requests;
+}
+
+std::vector<std::string> Transcript(int port) {
+  Connection connection(port);
+  std::vector<std::string> responses;
+  for (const auto& [request, head] : MixedRequests()) {
+    connection.Send(request);
+    responses.push_back(connection.Response(head));
+  }
+  return responses;
+}
+
+TEST_F(HttpServerTest, BufferedConnectionsAnswerByteForByteAsTheLibrary) {
+  RunningServer buffered = Start(true);
+  RunningServer library = Start(false);
+  const auto ours = Transcript(buffered.port());
+  const auto theirs = Transcript(library.port());
+  ASSERT_EQ(ours.size(), MixedRequests().size());
+  for (size_t i = 0; i < ours.size(); ++i) {
+    EXPECT_FALSE(ours[i].empty()) << MixedRequests()[i].first.substr(0, 40);
+    EXPECT_EQ(ours[i], theirs[i]) << MixedRequests()[i].first.substr(0, 40);
+  }
+  EXPECT_EQ(ours[3].rfind("HTTP/1.1 200 OK\r\n", 0), 0u);
+  EXPECT_NE(ours[3].find("Keep-Alive: timeout=5, max=100000\r\n"), std::string::npos);
+  EXPECT_EQ(ours[3].substr(ours[3].size() - 1000), Pattern(1000));
+  const std::string& not_found = ours[17];
+  EXPECT_EQ(not_found.rfind("HTTP/1.1 404 Not Found\r\n", 0), 0u);
+  EXPECT_NE(not_found.find("Content-Type: application/json\r\n"), std::string::npos);
+  EXPECT_EQ(not_found.find("overridden"), std::string::npos);
+  EXPECT_EQ(not_found.substr(not_found.size() - 16), "{\"message\":\"no\"}");
+  EXPECT_EQ(ours[12].rfind("HTTP/1.1 200 OK\r\nContent-Length: 300000\r\n", 0), 0u);
+  EXPECT_EQ(ours[12].substr(ours[12].size() - 300000), Pattern(400000).substr(3, 300000));
+}
+
+TEST_F(HttpServerTest, BadRequestLineAnswers400AsTheLibrary) {
+  RunningServer buffered = Start(true);
+  RunningServer library = Start(false);
+  std::string answers[2];
+  int ports[2] = {buffered.port(), library.port()};
+  for (int i = 0; i < 2; ++i) {
+    Connection connection(ports[i]);
+    connection.Send("NONSENSE\r\n\r\n");
+    answers[i] = connection.Response();
+  }
+  EXPECT_EQ(answers[0].rfind("HTTP/1.1 400 Bad Request\r\n", 0), 0u);
+  EXPECT_EQ(answers[0], answers[1]);
+}
+
+TEST_F(HttpServerTest, PipelinedRequestsAreAllAnswered) {
+  RunningServer server = Start(true);
+  Connection connection(server.port());
+  connection.Send(Get("/bytes/3") + Post("/echo", "pipelined") + Get("/bytes/4"));
+  EXPECT_NE(connection.Response().find("\r\n\r\n" + Pattern(3)), std::string::npos);
+  const std::string echo = connection.Response();
+  EXPECT_EQ(echo.substr(echo.size() - 9), "pipelined");
+  EXPECT_NE(connection.Response().find("\r\n\r\n" + Pattern(4)), std::string::npos);
+}
+
+TEST_F(HttpServerTest, ContinueIsSentBeforeTheBodyIsRead) {
+  RunningServer server = Start(true);
+  Connection connection(server.port());
+  connection.Send(
+      "PUT /echo HTTP/1.1\r\nHost: localhost\r\nContent-Length: 5\r\n"
+      "Expect: 100-continue\r\n\r\n");
+  EXPECT_EQ(connection.Response(), "HTTP/1.1 100 Continue\r\n\r\n");
+  connection.Send("hello");
+  const std::string response = connection.Response();
+  EXPECT_EQ(response.rfind("HTTP/1.1 200 OK\r\n", 0), 0u);
+  EXPECT_EQ(response.substr(response.size() - 5), "hello");
+}
+
+TEST_F(HttpServerTest, KeepAliveBudgetClosesAfterTheLastRequest) {
+  HttpServerOptions options;
+  options.keep_alive_max_requests = 3;
+  RunningServer server = Start(true, options);
+  Connection connection(server.port());
+  for (int i = 0; i < 2; ++i) {
+    connection.Send(Get("/bytes/1"));
+    EXPECT_NE(connection.Response().find("Keep-Alive: timeout=5, max=3\r\n"), std::string::npos);
+  }
+  connection.Send(Get("/bytes/1"));
+  EXPECT_NE(connection.Response().find("Connection: close\r\n"), std::string::npos);
+  EXPECT_TRUE(connection.ClosedWithin(milliseconds(2000)));
+}
+
+TEST_F(HttpServerTest, ConnectionCloseFromTheClientIsHonoured) {
+  RunningServer server = Start(true);
+  Connection connection(server.port());
+  connection.Send("GET /bytes/2 HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+  EXPECT_NE(connection.Response().find("Connection: close\r\n"), std::string::npos);
+  EXPECT_TRUE(connection.ClosedWithin(milliseconds(2000)));
+}
+
+TEST_F(HttpServerTest, IdleConnectionIsClosedAfterTheKeepAliveTimeout) {
+  HttpServerOptions options;
+  options.keep_alive_timeout = std::chrono::seconds(1);
+  RunningServer server = Start(true, options);
+  Connection connection(server.port());
+  connection.Send(Get("/bytes/1"));
+  EXPECT_FALSE(connection.Response().empty());
+  const auto start = std::chrono::steady_clock::now();
+  EXPECT_FALSE(connection.ClosedWithin(milliseconds(500)));
+  EXPECT_TRUE(connection.ClosedWithin(milliseconds(3000)));
+  EXPECT_GE(std::chrono::steady_clock::now() - start, milliseconds(900));
+}
+
+TEST_F(HttpServerTest, StopLetsTheRequestInFlightFinish) {
+  HttpServerOptions options;
+  options.keep_alive_timeout = std::chrono::seconds(1);
+  RunningServer server = Start(true, options);
+  Connection connection(server.port());
+  connection.Send(Get("/slow"));
+  std::this_thread::sleep_for(milliseconds(100));
+  std::thread stopper([&] { server.Stop(); });
+  const std::string response = connection.Response();
+  EXPECT_EQ(response.substr(response.size() - 4), "slow");
+  stopper.join();
+  EXPECT_TRUE(server.served());
+  EXPECT_TRUE(connection.ClosedWithin(milliseconds(2000)));
+}
+
+}  // namespace
+}  // namespace signet::api
