@@ -197,7 +197,7 @@ Result<SignPayloadResult> SignerService::SignPayload(const Caller& caller,
   sign.signing_time = now;
   sign.expiry = job.signature_expires_at;
   sign.extended_attributes = SignerAttributes(profile, job_arn);
-  sign.certificate_chain = material->chain();
+  // certificate_chain stays empty: x5c and the chain checks come from the material's jws_chain.
   sign.signing_agent = options_.signing_agent;
   SIGNET_ASSIGN_OR_RETURN(std::string envelope,
                           notary::SignJwsEnvelope(sign, *material->signer, material->jws_chain));
