@@ -109,7 +109,6 @@ Result<std::string> Decode(std::string_view in, const char* alphabet, bool padde
 }  // namespace
 
 std::string Base64Encode(std::string_view bytes) { return Encode(bytes, kStd, true); }
-void AppendBase64(std::string& out, std::string_view bytes) { Encode(out, bytes, kStd, true); }
 Result<std::string> Base64Decode(std::string_view text) {
   return Decode(text, kStd, true, "base64");
 }

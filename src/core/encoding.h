@@ -13,8 +13,6 @@
 namespace signet {
 
 std::string Base64Encode(std::string_view bytes);
-// Appends Base64Encode(bytes) to `out` (no temporary for a large encoding).
-void AppendBase64(std::string& out, std::string_view bytes);
 Result<std::string> Base64Decode(std::string_view text);
 
 std::string Base64UrlEncode(std::string_view bytes);

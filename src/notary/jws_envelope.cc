@@ -402,11 +402,9 @@ Result<std::string> SignJwsEnvelope(const JwsSignOptions& options, const crypto:
     SIGNET_RETURN_IF_ERROR(ValidateSignOptions(full, signer));
     return InternalError("cannot sign: the certificate chain was refused");
   }
-  {
-    SIGNET_ASSIGN_OR_RETURN(Json payload, ParseJson(options.payload, "payload"));
-    if (!payload.is_object()) {
-      return InvalidArgumentError("cannot sign: the payload is not a JSON object");
-    }
+  SIGNET_ASSIGN_OR_RETURN(const bool payload_is_object, IsJsonObject(options.payload, "payload"));
+  if (!payload_is_object) {
+    return InvalidArgumentError("cannot sign: the payload is not a JSON object");
   }
   SIGNET_ASSIGN_OR_RETURN(const std::string protected_json,
                           MarshalProtectedHeader(options, signer.algorithm()));

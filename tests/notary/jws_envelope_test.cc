@@ -253,6 +253,31 @@ TEST(JwsEnvelopeTest, ProtectedHeaderIsTheMarshaledHeaderObject) {
   }
 }
 
+// SignJwsEnvelope checks its payload with IsJsonObject, which must accept and refuse exactly
+// what ParseJson does, with the same message.
+TEST(JsonCodecTest, IsJsonObjectAgreesWithParseJson) {
+  std::string deep;
+  for (int i = 0; i < kMaxJsonDepth; ++i) deep += "[";
+  std::string shallow = "{\"a\":" + deep.substr(1) + std::string(kMaxJsonDepth - 1, ']') + "}";
+  deep += std::string(kMaxJsonDepth, ']');
+  const std::string inputs[] = {
+      R"({"targetArtifact":{"digest":"sha256:ab","size":1}})", "{}", " {\"a\":[1,2,{\"b\":null}]} ",
+      "[1,2]", "5", "\"text\"", "null", "true", R"({"a":1,"a":2})", R"({"a":{"b":1,"b":1}})",
+      R"({"a":{"b":1},"c":{"b":1}})", R"([{"a":1},{"a":1}])", deep, shallow, "{", "{\"a\":}",
+      "{} trailing", "", "   ", "{\"a\":\"\xff\"}", "{\"a\":1e400}", "/* c */ {}",
+      std::string(300, 'x')};
+  for (const std::string& input : inputs) {
+    const Result<nlohmann::json> parsed = ParseJson(input, "payload");
+    const Result<bool> checked = IsJsonObject(input, "payload");
+    ASSERT_EQ(checked.ok(), parsed.ok()) << input;
+    if (parsed.ok()) {
+      EXPECT_EQ(*checked, parsed->is_object()) << input;
+    } else {
+      EXPECT_EQ(checked.status(), parsed.status()) << input;
+    }
+  }
+}
+
 class JwsRoundTripTest : public ::testing::TestWithParam<std::tuple<KeyType, SigningScheme>> {};
 
 TEST_P(JwsRoundTripTest, SignThenParseGivesTheContent) {
