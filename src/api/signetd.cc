@@ -432,15 +432,17 @@ ApiResponse Signetd::Handle(const HttpRequestView& request) {
   const auto elapsed = std::chrono::steady_clock::now() - started;
   const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count();
   // Bounded labels: the operation name (or "unknown"/"unauthenticated"), never the path.
-  const std::string operation = !response.operation.empty() ? response.operation
-                                : service == "-"             ? "unauthenticated"
-                                                             : "unknown";
+  // Views of response, service and literals only: no std::string temporary to dangle.
+  const std::string_view operation = !response.operation.empty()
+                                         ? std::string_view(response.operation)
+                                     : service == "-" ? std::string_view("unauthenticated")
+                                                      : std::string_view("unknown");
   // The credential scope's service is the caller's text: only known names become labels.
-  const std::string metric_service =
-      service == "-" ? "none"
+  const std::string_view metric_service =
+      service == "-" ? std::string_view("none")
       : (service == "signer" || service == "s3" || service == "lambda" || service == "admission")
-          ? service
-                                                                        : "other";
+          ? std::string_view(service)
+          : std::string_view("other");
   metrics::HttpRequests().Add({metric_service, operation, std::to_string(response.status)});
   metrics::HttpRequestDuration().Observe({metric_service, operation},
                                          std::chrono::duration<double>(elapsed).count());

@@ -50,12 +50,6 @@ void AppendTrimmed(std::string& out, std::string_view s) {
   }
 }
 
-std::string Trim(std::string_view s) {
-  std::string out;
-  AppendTrimmed(out, s);
-  return out;
-}
-
 std::string PercentDecode(std::string_view s) {
   std::string out;
   for (size_t i = 0; i < s.size(); ++i) {
@@ -171,12 +165,27 @@ std::vector<std::string> Split(std::string_view s, char sep) {
   return out;
 }
 
+// Split's pieces as views into `s`.
+std::vector<std::string_view> SplitViews(std::string_view s, char sep) {
+  std::vector<std::string_view> out;
+  size_t start = 0;
+  while (true) {
+    const size_t pos = s.find(sep, start);
+    out.push_back(s.substr(start, pos == std::string_view::npos ? std::string_view::npos : pos - start));
+    if (pos == std::string_view::npos) break;
+    start = pos + 1;
+  }
+  return out;
+}
+
 // "20261126T220000Z"
 std::optional<Timestamp> ParseAmzDate(std::string_view s) {
   if (s.size() != 16 || s[8] != 'T' || s[15] != 'Z') return std::nullopt;
-  const std::string rfc = std::string(s.substr(0, 4)) + "-" + std::string(s.substr(4, 2)) + "-" +
-                          std::string(s.substr(6, 2)) + "T" + std::string(s.substr(9, 2)) + ":" +
-                          std::string(s.substr(11, 2)) + ":" + std::string(s.substr(13, 2)) + "Z";
+  std::string rfc;
+  rfc.reserve(20);
+  rfc.append(s.substr(0, 4)).append(1, '-').append(s.substr(4, 2)).append(1, '-');
+  rfc.append(s.substr(6, 2)).append(1, 'T').append(s.substr(9, 2)).append(1, ':');
+  rfc.append(s.substr(11, 2)).append(1, ':').append(s.substr(13, 2)).append(1, 'Z');
   auto t = ParseRfc3339(rfc);
   if (!t.ok()) return std::nullopt;
   return *t;
@@ -325,11 +334,14 @@ SigV4Result VerifySigV4(const HttpRequestView& request, const SecretLookup& secr
       return Fail(SigV4Error::kMalformed,
                   "Authorization header requires the AWS4-HMAC-SHA256 algorithm");
     }
-    for (std::string part : Split(a.substr(kAlgorithm.size() + 1), ',')) {
-      part = Trim(part);
+    // HeaderValue has trimmed the header and collapsed its whitespace runs to single spaces,
+    // so trimming a part is dropping a space at either end.
+    for (std::string_view part : SplitViews(a.substr(kAlgorithm.size() + 1), ',')) {
+      if (part.starts_with(' ')) part.remove_prefix(1);
+      if (part.ends_with(' ')) part.remove_suffix(1);
       const size_t eq = part.find('=');
-      if (eq == std::string::npos) continue;
-      const std::string key = part.substr(0, eq), value = part.substr(eq + 1);
+      if (eq == std::string_view::npos) continue;
+      const std::string_view key = part.substr(0, eq), value = part.substr(eq + 1);
       if (key == "Credential") credential = value;
       if (key == "SignedHeaders") signed_headers_text = value;
       if (key == "Signature") signature = value;
@@ -340,7 +352,7 @@ SigV4Result VerifySigV4(const HttpRequestView& request, const SecretLookup& secr
     return Fail(SigV4Error::kMalformed,
                 "Authorization header requires 'Credential', 'SignedHeaders' and 'Signature'");
   }
-  const std::vector<std::string> scope = Split(credential, '/');
+  const std::vector<std::string_view> scope = SplitViews(credential, '/');
   if (scope.size() != 5 || scope[4] != "aws4_request" || scope[0].empty()) {
     return Fail(SigV4Error::kMalformed,
                 "Credential should be scoped to a valid region, e.g. AKID/20261126/us-east-1/signer/aws4_request");
@@ -377,7 +389,7 @@ SigV4Result VerifySigV4(const HttpRequestView& request, const SecretLookup& secr
                     std::to_string(minutes.count()) + " min.)");
   }
 
-  const std::string& service = scope[3];
+  const std::string_view service = scope[3];
   std::string payload_hash;
   if (std::optional<std::string> declared = HeaderValue(request, "x-amz-content-sha256")) {
     // S3 lets the client leave the body unsigned, or stream it in aws-chunked encoding, whose
@@ -399,16 +411,21 @@ SigV4Result VerifySigV4(const HttpRequestView& request, const SecretLookup& secr
     return Fail(SigV4Error::kUnknownKey, "The security token included in the request is invalid.");
   }
   const std::string canonical = CanonicalRequest(request, service, signed_headers, payload_hash);
-  const std::string scope_text = scope[1] + "/" + scope[2] + "/" + scope[3] + "/aws4_request";
-  const std::string string_to_sign = std::string(kAlgorithm) + "\n" + amz_date + "\n" + scope_text +
-                                     "\n" + HexEncode(crypto::Sha256(canonical));
+  // kAlgorithm \n amz_date \n date/region/service/aws4_request \n hex SHA-256 of the canonical
+  std::string string_to_sign;
+  string_to_sign.reserve(kAlgorithm.size() + amz_date.size() + credential.size() + 68);
+  string_to_sign.append(kAlgorithm).append(1, '\n').append(amz_date).append(1, '\n');
+  string_to_sign.append(scope[1]).append(1, '/').append(scope[2]).append(1, '/');
+  string_to_sign.append(scope[3]).append("/aws4_request\n");
+  string_to_sign.append(HexEncode(crypto::Sha256(canonical)));
   const SecretBytes key = VerifierKeys().Get(scope[0], *secret, scope[1], scope[2], service);
   const std::string expected = HexEncode(crypto::HmacSha256(key.reveal(), string_to_sign));
   if (!ConstantTimeEquals(expected, Lower(signature))) {
     return Fail(SigV4Error::kBadSignature, std::string(kMismatch));
   }
   SigV4Result ok;
-  ok.identity = SigV4Identity{scope[0], scope[2], service, *signed_at};
+  ok.identity =
+      SigV4Identity{std::string(scope[0]), std::string(scope[2]), std::string(service), *signed_at};
   return ok;
 }
 

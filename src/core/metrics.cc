@@ -36,10 +36,10 @@ void CheckNames(std::string_view name, const std::vector<std::string>& label_nam
 }
 
 void CheckArity(const std::string& name, const std::vector<std::string>& label_names,
-                const LabelValues& labels) {
-  if (labels.size() != label_names.size()) {
+                size_t labels) {
+  if (labels != label_names.size()) {
     Bug(name + " takes " + std::to_string(label_names.size()) + " label values, got " +
-        std::to_string(labels.size()));
+        std::to_string(labels));
   }
 }
 
@@ -84,6 +84,20 @@ std::string LabelSet(const std::vector<std::string>& names, const LabelValues& v
 
 }  // namespace
 
+// std::string and std::string_view order alike (char_traits), so both forms of a tuple sort
+// to the same place.
+bool LabelLess::operator()(const LabelValues& a, LabelViews b) const {
+  return std::lexicographical_compare(
+      a.begin(), a.end(), b.begin(), b.end(),
+      [](std::string_view x, std::string_view y) { return x < y; });
+}
+
+bool LabelLess::operator()(LabelViews a, const LabelValues& b) const {
+  return std::lexicographical_compare(
+      a.begin(), a.end(), b.begin(), b.end(),
+      [](std::string_view x, std::string_view y) { return x < y; });
+}
+
 namespace {
 
 // The exposition format's escapes: backslash and newline always, the double quote in label values.
@@ -117,7 +131,7 @@ CounterFamily::CounterFamily(std::string name, std::string help,
     : name_(std::move(name)), help_(std::move(help)), label_names_(std::move(label_names)) {}
 
 void CounterFamily::Add(const LabelValues& labels, uint64_t amount) {
-  CheckArity(name_, label_names_, labels);
+  CheckArity(name_, label_names_, labels.size());
   std::lock_guard<std::mutex> lock(mu_);
   auto it = series_.find(labels);
   if (it != series_.end()) {
@@ -125,6 +139,19 @@ void CounterFamily::Add(const LabelValues& labels, uint64_t amount) {
     return;
   }
   series_[Bounded(labels, series_.size(), false)] += amount;
+}
+
+void CounterFamily::Add(LabelViews labels, uint64_t amount) {
+  CheckArity(name_, label_names_, labels.size());
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = series_.find(labels);
+    if (it != series_.end()) {
+      it->second += amount;
+      return;
+    }
+  }
+  Add(LabelValues(labels.begin(), labels.end()), amount);
 }
 
 uint64_t CounterFamily::Value(const LabelValues& labels) const {
@@ -151,7 +178,7 @@ HistogramFamily::HistogramFamily(std::string name, std::string help,
       bounds_(std::move(bounds)) {}
 
 void HistogramFamily::Observe(const LabelValues& labels, double value) {
-  CheckArity(name_, label_names_, labels);
+  CheckArity(name_, label_names_, labels.size());
   if (std::isnan(value)) return;
   std::lock_guard<std::mutex> lock(mu_);
   auto it = series_.find(labels);
@@ -160,11 +187,29 @@ void HistogramFamily::Observe(const LabelValues& labels, double value) {
     fresh.buckets.assign(bounds_.size() + 1, 0);
     it = series_.try_emplace(Bounded(labels, series_.size(), false), std::move(fresh)).first;
   }
+  Record(it->second, value);
+}
+
+void HistogramFamily::Record(Series& series, double value) const {
   const size_t bucket =
       std::lower_bound(bounds_.begin(), bounds_.end(), value) - bounds_.begin();  // le: v <= bound
-  ++it->second.buckets[bucket];
-  it->second.sum += value;
-  ++it->second.count;
+  ++series.buckets[bucket];
+  series.sum += value;
+  ++series.count;
+}
+
+void HistogramFamily::Observe(LabelViews labels, double value) {
+  CheckArity(name_, label_names_, labels.size());
+  if (std::isnan(value)) return;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = series_.find(labels);
+    if (it != series_.end()) {
+      Record(it->second, value);
+      return;
+    }
+  }
+  Observe(LabelValues(labels.begin(), labels.end()), value);
 }
 
 uint64_t HistogramFamily::Count(const LabelValues& labels) const {

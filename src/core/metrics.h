@@ -17,6 +17,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <initializer_list>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -30,11 +31,22 @@ inline constexpr size_t kMaxSeriesPerFamily = 10'000;
 
 // Label values, in the order of the family's label names.
 using LabelValues = std::vector<std::string>;
+// The same as views: recording into a series that exists copies no label value.
+using LabelViews = std::initializer_list<std::string_view>;
+
+// Orders label tuples lexicographically, LabelValues and LabelViews alike.
+struct LabelLess {
+  using is_transparent = void;
+  bool operator()(const LabelValues& a, const LabelValues& b) const { return a < b; }
+  bool operator()(const LabelValues& a, LabelViews b) const;
+  bool operator()(LabelViews a, const LabelValues& b) const;
+};
 
 // A monotonically increasing integer count per label tuple (exact up to 2^53 when scraped).
 class CounterFamily {
  public:
   void Add(const LabelValues& labels, uint64_t amount = 1);
+  void Add(LabelViews labels, uint64_t amount = 1);
   uint64_t Value(const LabelValues& labels) const;  // 0 for a tuple never recorded
 
  private:
@@ -46,13 +58,14 @@ class CounterFamily {
   const std::string help_;
   const std::vector<std::string> label_names_;
   mutable std::mutex mu_;
-  std::map<LabelValues, uint64_t> series_;
+  std::map<LabelValues, uint64_t, LabelLess> series_;
 };
 
 // Observations counted into cumulative buckets (upper bounds, ascending; +Inf is implicit).
 class HistogramFamily {
  public:
   void Observe(const LabelValues& labels, double value);
+  void Observe(LabelViews labels, double value);
   uint64_t Count(const LabelValues& labels) const;
 
  private:
@@ -64,6 +77,7 @@ class HistogramFamily {
   };
   HistogramFamily(std::string name, std::string help, std::vector<std::string> label_names,
                   std::vector<double> bounds);
+  void Record(Series& series, double value) const;
   void Render(std::string& out) const;
 
   const std::string name_;
@@ -71,7 +85,7 @@ class HistogramFamily {
   const std::vector<std::string> label_names_;
   const std::vector<double> bounds_;
   mutable std::mutex mu_;
-  std::map<LabelValues, Series> series_;
+  std::map<LabelValues, Series, LabelLess> series_;
 };
 
 class Registry {

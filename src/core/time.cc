@@ -72,12 +72,30 @@ std::string FormatRfc3339(Timestamp t) {
   const sys_days day = floor<days>(t);
   const year_month_day ymd(day);
   const hh_mm_ss hms(t - day);
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02lldZ", static_cast<int>(ymd.year()),
-                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
-                static_cast<int>(hms.hours().count()), static_cast<int>(hms.minutes().count()),
-                static_cast<long long>(hms.seconds().count()));
-  return buf;
+  const int year = static_cast<int>(ymd.year());
+  if (year < 0 || year > 9999) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02lldZ", year,
+                  static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
+                  static_cast<int>(hms.hours().count()), static_cast<int>(hms.minutes().count()),
+                  static_cast<long long>(hms.seconds().count()));
+    return buf;
+  }
+  // The same text as the snprintf above, without a format string parsed per call (signing
+  // writes two of these per envelope).
+  std::string out = "0000-00-00T00:00:00Z";
+  const auto put2 = [&out](size_t at, unsigned v) {
+    out[at] = static_cast<char>('0' + v / 10);
+    out[at + 1] = static_cast<char>('0' + v % 10);
+  };
+  put2(0, static_cast<unsigned>(year / 100));
+  put2(2, static_cast<unsigned>(year % 100));
+  put2(5, static_cast<unsigned>(ymd.month()));
+  put2(8, static_cast<unsigned>(ymd.day()));
+  put2(11, static_cast<unsigned>(hms.hours().count()));
+  put2(14, static_cast<unsigned>(hms.minutes().count()));
+  put2(17, static_cast<unsigned>(hms.seconds().count()));
+  return out;
 }
 
 std::string FormatRfc1123(Timestamp t) {

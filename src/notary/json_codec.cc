@@ -1,6 +1,8 @@
 #include "notary/json_codec.h"
 
+#include <array>
 #include <cstdint>
+#include <optional>
 #include <set>
 #include <vector>
 
@@ -55,10 +57,16 @@ size_t ValidUtf8Length(std::string_view s, size_t i, uint32_t* code_point) {
 
 // A character that Go's encoder copies as it is: printable ASCII but for the quote, the
 // backslash and < > & (which Go escapes for HTML).
-bool IsPlainAscii(char c) {
-  const auto u = static_cast<uint8_t>(c);
-  return u >= 0x20 && u < 0x80 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&';
+constexpr std::array<bool, 256> MakePlainTable() {
+  std::array<bool, 256> plain{};
+  for (int u = 0x20; u < 0x80; ++u) {
+    plain[u] = u != '"' && u != '\\' && u != '<' && u != '>' && u != '&';
+  }
+  return plain;
 }
+constexpr std::array<bool, 256> kPlain = MakePlainTable();
+
+bool IsPlainAscii(char c) { return kPlain[static_cast<uint8_t>(c)]; }
 
 void AppendGoString(std::string& out, std::string_view s) {
   out += '"';
@@ -164,7 +172,105 @@ void AppendValue(std::string& out, const nlohmann::json& value) {
   }
 }
 
+// The error of JSON that nlohmann cannot parse. nlohmann quotes the last token read, which can
+// be most of the input: messages are kept short and printable, since they end up in logs and
+// API errors.
+Status SyntaxError(std::string_view what, std::string detail) {
+  constexpr size_t kMaxDetail = 160;
+  if (detail.size() > kMaxDetail) detail = detail.substr(0, kMaxDetail) + "...";
+  for (char& c : detail) {
+    if (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) >= 0x7f) c = '?';
+  }
+  return InvalidArgumentError(std::string(what) + " is not valid JSON: " + detail);
+}
+
+Status UnacceptableError(std::string_view what, const std::string& message) {
+  return InvalidArgumentError(std::string(what) + " is not acceptable JSON: " + message);
+}
+
+std::string TooDeep() {
+  return "nesting is deeper than " + std::to_string(kMaxJsonDepth) + " levels";
+}
+
+// IsJsonObject's SAX handler: ParseJson's callback, event for event, without a value built.
+class CheckingSax {
+ public:
+  using Json = nlohmann::json;
+  bool null() { return Value(false); }
+  bool boolean(bool) { return Value(false); }
+  bool number_integer(Json::number_integer_t) { return Value(false); }
+  bool number_unsigned(Json::number_unsigned_t) { return Value(false); }
+  bool number_float(Json::number_float_t, const Json::string_t&) { return Value(false); }
+  bool string(Json::string_t&) { return Value(false); }
+  bool binary(Json::binary_t&) { return Value(false); }
+  bool start_object(std::size_t) {
+    if (!Open(/*object=*/true)) return false;
+    open_objects_.emplace_back();
+    containers_.push_back(true);
+    return true;
+  }
+  bool key(Json::string_t& key) {
+    if (open_objects_.empty() || !open_objects_.back().insert(key).second) {
+      abort_ = "duplicate key \"" + key + "\"";
+      return false;
+    }
+    return true;
+  }
+  bool end_object() {
+    open_objects_.pop_back();
+    containers_.pop_back();
+    return true;
+  }
+  bool start_array(std::size_t) {
+    if (!Open(/*object=*/false)) return false;
+    containers_.push_back(false);
+    return true;
+  }
+  bool end_array() {
+    containers_.pop_back();
+    return true;
+  }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception& e) {
+    syntax_error_ = e.what();
+    return false;
+  }
+
+  bool is_object = false;
+  std::optional<std::string> abort_;
+  std::optional<std::string> syntax_error_;
+
+ private:
+  bool Value(bool object) {
+    if (containers_.empty()) is_object = object;
+    return true;
+  }
+  bool Open(bool object) {
+    if (containers_.size() >= static_cast<size_t>(kMaxJsonDepth)) {
+      abort_ = TooDeep();
+      return false;
+    }
+    return Value(object);
+  }
+  std::vector<bool> containers_;  // open containers, innermost last: true for an object
+  std::vector<std::set<std::string, std::less<>>> open_objects_;
+};
+
 }  // namespace
+
+Result<bool> IsJsonObject(std::string_view text, std::string_view what) {
+  CheckingSax sax;
+  try {
+    const bool ok = nlohmann::json::sax_parse(text.begin(), text.end(), &sax,
+                                              nlohmann::json::input_format_t::json,
+                                              /*strict=*/true, /*ignore_comments=*/false);
+    if (sax.abort_) return UnacceptableError(what, *sax.abort_);
+    if (sax.syntax_error_) return SyntaxError(what, *sax.syntax_error_);
+    if (!ok) return SyntaxError(what, "parse error");
+  } catch (const nlohmann::json::exception& e) {
+    return SyntaxError(what, e.what());
+  }
+  return sax.is_object;
+}
 
 Result<nlohmann::json> ParseJson(std::string_view text, std::string_view what) {
   std::vector<std::set<std::string, std::less<>>> open_objects;
@@ -174,9 +280,7 @@ Result<nlohmann::json> ParseJson(std::string_view text, std::string_view what) {
     switch (event) {
       case Event::object_start:
       case Event::array_start:
-        if (depth >= kMaxJsonDepth) {
-          throw ParseAbort{"nesting is deeper than " + std::to_string(kMaxJsonDepth) + " levels"};
-        }
+        if (depth >= kMaxJsonDepth) throw ParseAbort{TooDeep()};
         if (event == Event::object_start) open_objects.emplace_back();
         break;
       case Event::key: {
@@ -198,17 +302,9 @@ Result<nlohmann::json> ParseJson(std::string_view text, std::string_view what) {
     return nlohmann::json::parse(text.begin(), text.end(), callback, /*allow_exceptions=*/true,
                                  /*ignore_comments=*/false);
   } catch (const ParseAbort& abort) {
-    return InvalidArgumentError(std::string(what) + " is not acceptable JSON: " + abort.message);
+    return UnacceptableError(what, abort.message);
   } catch (const nlohmann::json::exception& e) {
-    // nlohmann quotes the last token read, which can be most of the input: keep messages short
-    // and printable, since they end up in logs and API errors.
-    std::string detail = e.what();
-    constexpr size_t kMaxDetail = 160;
-    if (detail.size() > kMaxDetail) detail = detail.substr(0, kMaxDetail) + "...";
-    for (char& c : detail) {
-      if (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) >= 0x7f) c = '?';
-    }
-    return InvalidArgumentError(std::string(what) + " is not valid JSON: " + detail);
+    return SyntaxError(what, e.what());
   }
 }
 

@@ -26,6 +26,10 @@ inline constexpr int kMaxJsonDepth = 32;
 // "JWS protected header").
 Result<nlohmann::json> ParseJson(std::string_view text, std::string_view what);
 
+// ParseJson's checks without building the value (nothing is allocated per member): whether
+// the value is an object, or ParseJson's error for `text`.
+Result<bool> IsJsonObject(std::string_view text, std::string_view what);
+
 // Serializes `value` as Go's json.Marshal would serialize the equivalent map[string]any.
 std::string MarshalJson(const nlohmann::json& value);
 

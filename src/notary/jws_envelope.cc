@@ -280,11 +280,18 @@ Result<std::string> StringMember(const Json& root, std::string_view key) {
   return value.get<std::string>();
 }
 
-// The protected header object for `options`, as notation-core-go builds it.
-Result<Json> BuildProtectedHeader(const JwsSignOptions& options,
-                                  crypto::SignatureAlgorithm algorithm) {
-  Json header = Json::object();
-  std::vector<std::string> crit = {std::string(kHeaderSigningScheme)};
+// The protected header for `options` as notation-core-go builds it, marshaled: MarshalJson of
+// the object (keys in byte order), written directly. Every member is a string but "crit", an
+// array of strings.
+Result<std::string> MarshalProtectedHeader(const JwsSignOptions& options,
+                                           crypto::SignatureAlgorithm algorithm) {
+  struct Member {
+    std::string_view key;
+    std::string_view value;  // unused for "crit"
+  };
+  std::vector<Member> members;
+  members.reserve(options.extended_attributes.size() + 7);
+  std::vector<std::string_view> crit = {kHeaderSigningScheme};
   for (const ExtendedAttribute& attribute : options.extended_attributes) {
     if (attribute.key.empty()) {
       return InvalidArgumentError("an extended attribute has an empty key");
@@ -293,27 +300,54 @@ Result<Json> BuildProtectedHeader(const JwsSignOptions& options,
       return InvalidArgumentError("extended attribute " + Quote(attribute.key) +
                                   " collides with a Notary Project header");
     }
-    if (header.contains(attribute.key)) {
-      return InvalidArgumentError("extended attribute " + Quote(attribute.key) + " is repeated");
+    for (const Member& m : members) {
+      if (m.key == attribute.key) {
+        return InvalidArgumentError("extended attribute " + Quote(attribute.key) +
+                                    " is repeated");
+      }
     }
-    header[attribute.key] = attribute.value;
+    members.push_back({attribute.key, attribute.value});
     if (attribute.critical) crit.push_back(attribute.key);
   }
-  header[std::string(kAlg)] = std::string(crypto::JwsAlgorithmName(algorithm));
-  header[std::string(kCty)] = std::string(kPayloadContentType);
-  header[std::string(kHeaderSigningScheme)] = std::string(SigningSchemeName(options.scheme));
+  const std::string signing_time = FormatRfc3339(options.signing_time);
+  const std::string expiry = options.expiry ? FormatRfc3339(*options.expiry) : std::string();
+  members.push_back({kAlg, crypto::JwsAlgorithmName(algorithm)});
+  members.push_back({kCty, kPayloadContentType});
+  members.push_back({kHeaderSigningScheme, SigningSchemeName(options.scheme)});
   if (options.scheme == SigningScheme::kX509) {
-    header[std::string(kHeaderSigningTime)] = FormatRfc3339(options.signing_time);
+    members.push_back({kHeaderSigningTime, signing_time});
   } else {
-    header[std::string(kHeaderAuthenticSigningTime)] = FormatRfc3339(options.signing_time);
-    crit.push_back(std::string(kHeaderAuthenticSigningTime));
+    members.push_back({kHeaderAuthenticSigningTime, signing_time});
+    crit.push_back(kHeaderAuthenticSigningTime);
   }
   if (options.expiry) {
-    header[std::string(kHeaderExpiry)] = FormatRfc3339(*options.expiry);
-    crit.push_back(std::string(kHeaderExpiry));
+    members.push_back({kHeaderExpiry, expiry});
+    crit.push_back(kHeaderExpiry);
   }
-  header[std::string(kCrit)] = crit;
-  return header;
+  members.push_back({kCrit, {}});
+  std::sort(members.begin(), members.end(),
+            [](const Member& a, const Member& b) { return a.key < b.key; });
+
+  std::string out;
+  out.reserve(512);
+  out += '{';
+  for (const Member& m : members) {
+    if (out.size() > 1) out += ',';
+    AppendJsonString(out, m.key);
+    out += ':';
+    if (m.key != kCrit) {
+      AppendJsonString(out, m.value);
+      continue;
+    }
+    out += '[';
+    for (size_t i = 0; i < crit.size(); ++i) {
+      if (i > 0) out += ',';
+      AppendJsonString(out, crit[i]);
+    }
+    out += ']';
+  }
+  out += '}';
+  return out;
 }
 
 }  // namespace
@@ -326,6 +360,30 @@ JwsCertificateChain::JwsCertificateChain(std::vector<crypto::Certificate> chain)
     AppendJsonString(x5c_json_, Base64Encode(certificate.der()));
   }
   x5c_json_ += ']';
+  // ValidateSignOptions's checks that depend on the chain alone.
+  if (certificates_.empty() || certificates_.size() > kMaxCertificateChainLength) return;
+  Result<crypto::PublicKey> leaf_key = certificates_.front().public_key();
+  if (!leaf_key.ok() || !crypto::VerifyCertificateChain(certificates_, std::nullopt,
+                                                        crypto::CertificatePurpose::kCodeSigning)
+                             .ok()) {
+    return;
+  }
+  leaf_key_ = std::move(leaf_key).value();
+  valid_from_ = certificates_.front().not_before();
+  valid_until_ = certificates_.front().not_after();
+  for (const crypto::Certificate& certificate : certificates_) {
+    valid_from_ = std::max(valid_from_, certificate.not_before());
+    valid_until_ = std::min(valid_until_, certificate.not_after());
+  }
+}
+
+bool JwsCertificateChain::Accepts(const JwsSignOptions& options,
+                                  const crypto::Signer& signer) const {
+  // VerifyCertificateChain's validity check: every certificate valid at the signing time,
+  // bounds inclusive.
+  return leaf_key_.has_value() && *leaf_key_ == signer.public_key() &&
+         options.signing_time >= valid_from_ && options.signing_time <= valid_until_ &&
+         (!options.expiry || *options.expiry > options.signing_time);
 }
 
 Result<std::string> SignJwsEnvelope(const JwsSignOptions& options, const crypto::Signer& signer) {
@@ -334,19 +392,24 @@ Result<std::string> SignJwsEnvelope(const JwsSignOptions& options, const crypto:
 
 Result<std::string> SignJwsEnvelope(const JwsSignOptions& options, const crypto::Signer& signer,
                                     const JwsCertificateChain& chain) {
-  if (chain.certificates() != options.certificate_chain) {
+  if (!options.certificate_chain.empty() && chain.certificates() != options.certificate_chain) {
     return InvalidArgumentError("cannot sign: the x5c chain is not the options' certificate chain");
   }
-  SIGNET_RETURN_IF_ERROR(ValidateSignOptions(options, signer));
-  {
-    SIGNET_ASSIGN_OR_RETURN(Json payload, ParseJson(options.payload, "payload"));
-    if (!payload.is_object()) {
-      return InvalidArgumentError("cannot sign: the payload is not a JSON object");
-    }
+  if (!chain.Accepts(options, signer)) {
+    // The full check, for its message (it fails whenever the chain does not accept).
+    JwsSignOptions full = options;
+    full.certificate_chain = chain.certificates();
+    SIGNET_RETURN_IF_ERROR(ValidateSignOptions(full, signer));
+    return InternalError("cannot sign: the certificate chain was refused");
   }
-  SIGNET_ASSIGN_OR_RETURN(Json protected_header, BuildProtectedHeader(options, signer.algorithm()));
+  SIGNET_ASSIGN_OR_RETURN(const bool payload_is_object, IsJsonObject(options.payload, "payload"));
+  if (!payload_is_object) {
+    return InvalidArgumentError("cannot sign: the payload is not a JSON object");
+  }
+  SIGNET_ASSIGN_OR_RETURN(const std::string protected_json,
+                          MarshalProtectedHeader(options, signer.algorithm()));
 
-  const std::string protected_b64 = Base64UrlEncode(MarshalJson(protected_header));
+  const std::string protected_b64 = Base64UrlEncode(protected_json);
   const std::string payload_b64 = Base64UrlEncode(options.payload);
   std::string signing_input;
   signing_input.reserve(protected_b64.size() + 1 + payload_b64.size());

@@ -45,6 +45,7 @@ std::vector<notary::ExtendedAttribute> SignerAttributes(const SigningProfileReco
       {std::string(notary::kSigningJobAttribute), job_arn, true},
   };
   // A profile may name a verification plugin (DESIGN.md §5), e.g. for the AWS Signer plugin.
+  if (profile.signing_parameters.empty()) return attributes;  // the usual case: no key to build
   auto plugin = profile.signing_parameters.find(std::string(notary::kVerificationPluginAttribute));
   if (plugin != profile.signing_parameters.end()) {
     attributes.push_back({plugin->first, plugin->second, true});
@@ -142,9 +143,9 @@ Result<std::vector<std::string>> SignerService::RecordUsage(
 
 void SignerService::ObserveSignature(const SigningJobRecord& job, const BillingDecision& decision,
                                      std::chrono::steady_clock::time_point started) const {
-  const metrics::LabelValues labels = {job.platform_id, job.profile_name, decision.environment};
-  metrics::SignaturesTotal().Add(labels);
-  metrics::SigningCostMicrodollars().Add(labels, static_cast<uint64_t>(decision.unit_price_micros));
+  metrics::SignaturesTotal().Add({job.platform_id, job.profile_name, decision.environment});
+  metrics::SigningCostMicrodollars().Add({job.platform_id, job.profile_name, decision.environment},
+                                         static_cast<uint64_t>(decision.unit_price_micros));
   metrics::SigningDuration().Observe(
       {job.platform_id},
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
@@ -197,7 +198,7 @@ Result<SignPayloadResult> SignerService::SignPayload(const Caller& caller,
   sign.signing_time = now;
   sign.expiry = job.signature_expires_at;
   sign.extended_attributes = SignerAttributes(profile, job_arn);
-  sign.certificate_chain = material->chain();
+  // certificate_chain stays empty: x5c and the chain checks come from the material's jws_chain.
   sign.signing_agent = options_.signing_agent;
   SIGNET_ASSIGN_OR_RETURN(std::string envelope,
                           notary::SignJwsEnvelope(sign, *material->signer, material->jws_chain));

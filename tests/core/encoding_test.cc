@@ -28,6 +28,20 @@ TEST(EncodingTest, Base64UrlHasNoPadding) {
   EXPECT_EQ(*Base64UrlDecode("-_-_"), bytes);
 }
 
+// The encoders write two characters per table read; every byte value in every position of a
+// 3-byte group, and every tail length, must round-trip.
+TEST(EncodingTest, Base64EncodesEveryByteInEveryPosition) {
+  std::string bytes;
+  for (int i = 0; i < 256 * 3 + 2; ++i) bytes += static_cast<char>((i * 7 + i / 256) & 0xff);
+  for (size_t n = 0; n <= bytes.size(); n += (n < 8 ? 1 : 97)) {
+    const std::string in = bytes.substr(0, n);
+    EXPECT_EQ(*Base64Decode(Base64Encode(in)), in) << n;
+    EXPECT_EQ(*Base64UrlDecode(Base64UrlEncode(in)), in) << n;
+  }
+  EXPECT_EQ(Base64Encode(std::string("\x00\x10\x83\x10\x51\x87\x20\x92\x8b\x30\xd3\x8f", 12)),
+            "ABCDEFGHIJKLMNOP");
+}
+
 TEST(EncodingTest, DecodersAreStrict) {
   // A trailing "=" on a JWS payload (notation-go's ca_invalid_sig_env) must not decode.
   EXPECT_FALSE(Base64UrlDecode("Zg=").ok());

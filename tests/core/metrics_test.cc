@@ -47,6 +47,28 @@ TEST(MetricsTest, HistogramsAreCumulativeWithSumAndCount) {
             "signet_latency_seconds_count{p=\"x\"} 3\n");
 }
 
+// Recording with views (no label value copied for a known series) and with a LabelValues
+// reaches the same series; views of a new tuple create it.
+TEST(MetricsTest, ViewsAndValuesRecordTheSameSeries) {
+  Registry registry;
+  CounterFamily& c = registry.Counter("signet_views_total", "Views.", {"a", "b"});
+  const std::string platform = "Notation-OCI-SHA384-ECDSA-with-a-long-name";
+  c.Add(LabelValues{platform, "x"});
+  c.Add({std::string_view(platform), "x"}, 2);
+  c.Add({"new", std::string_view("tuple")});
+  c.Add({"a", "b\xff"});
+  EXPECT_EQ(c.Value({platform, "x"}), 3u);
+  EXPECT_EQ(c.Value({"new", "tuple"}), 1u);
+  EXPECT_EQ(c.Value({"a", "b\xff"}), 1u);  // byte order, as std::string compares
+
+  HistogramFamily& h = registry.Histogram("signet_views_seconds", "Views.", {"p"}, {1});
+  h.Observe(LabelValues{platform}, 0.5);
+  h.Observe({std::string_view(platform)}, 2);
+  h.Observe({"other"}, 0.5);
+  EXPECT_EQ(h.Count({platform}), 2u);
+  EXPECT_EQ(h.Count({"other"}), 1u);
+}
+
 TEST(MetricsTest, SeriesPerFamilyAreBounded) {
   Registry registry;
   CounterFamily& c = registry.Counter("signet_many_total", "Many.", {"id"});

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
+
 namespace signet {
 namespace {
 
@@ -43,6 +45,24 @@ TEST(TimeTest, FormatsLikeNotationMessages) {
   ASSERT_TRUE(t.ok());
   EXPECT_EQ(FormatRfc1123(*t), "Fri, 29 Jul 2022 23:59:00 +0000");
   EXPECT_EQ(FormatRfc1123(*ParseRfc3339("2099-09-18T11:54:34Z")), "Fri, 18 Sep 2099 11:54:34 +0000");
+}
+
+// FormatRfc3339 writes its digits itself; it must give what the format "%04d-%02u-%02uT%02d:%02d:%02dZ"
+// gives, across years, months, days and times of day.
+TEST(TimeTest, FormatsEveryTimeAsThePrintfFormat) {
+  for (int64_t s = -86400; s < int64_t{253402300800}; s += 7919 * 3607 + 13) {
+    const Timestamp t{std::chrono::seconds(s)};
+    const std::chrono::sys_days day = std::chrono::floor<std::chrono::days>(t);
+    const std::chrono::year_month_day ymd(day);
+    const std::chrono::hh_mm_ss hms(t - day);
+    char want[32];
+    std::snprintf(want, sizeof want, "%04d-%02u-%02uT%02d:%02d:%02dZ", static_cast<int>(ymd.year()),
+                  static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
+                  static_cast<int>(hms.hours().count()), static_cast<int>(hms.minutes().count()),
+                  static_cast<int>(hms.seconds().count()));
+    ASSERT_EQ(FormatRfc3339(t), want) << s;
+  }
+  EXPECT_EQ(FormatRfc3339(Timestamp{std::chrono::seconds(253402300799)}), "9999-12-31T23:59:59Z");
 }
 
 TEST(TimeTest, FixedClock) {

@@ -163,6 +163,121 @@ TEST(JwsCertificateChainTest, RefusesAChainThatIsNotTheOptions) {
   EXPECT_THAT(envelope.status().message(), HasSubstr("x5c"));
 }
 
+// A signing profile keeps one JwsCertificateChain for all its signatures: the checks it made
+// once must still refuse, at signing time, what ValidateSignOptions refuses, with its message.
+TEST(JwsCertificateChainTest, StillRefusesAtSigningTimeWhatTheFullCheckRefuses) {
+  const TestPki pki = MakePki();
+  const JwsCertificateChain chain(pki.Chain());
+  const auto both = [&](const JwsSignOptions& options, const crypto::Signer& signer) {
+    JwsSignOptions without_chain = options;
+    without_chain.certificate_chain.clear();
+    const Status prepared = SignJwsEnvelope(without_chain, signer, chain).status();
+    EXPECT_EQ(prepared, SignJwsEnvelope(options, signer).status());
+    return prepared;
+  };
+
+  JwsSignOptions options = ZipOptions(pki);
+  EXPECT_TRUE(both(options, *pki.leaf_key).ok());
+
+  options.signing_time = At(kNotAfter);  // the last second of validity still signs
+  options.expiry = options.signing_time + std::chrono::hours(1);
+  EXPECT_TRUE(both(options, *pki.leaf_key).ok());
+
+  options.signing_time += std::chrono::seconds(1);  // expired
+  Status expired = both(options, *pki.leaf_key);
+  EXPECT_EQ(expired.code(), ErrorCode::kInvalidArgument);
+  EXPECT_THAT(expired.message(), HasSubstr("certificate chain is invalid"));
+  EXPECT_THAT(expired.message(), HasSubstr("is not valid at"));
+
+  options = ZipOptions(pki);
+  options.signing_time = At(kNotBefore) - std::chrono::seconds(1);  // not yet valid
+  EXPECT_THAT(both(options, *pki.leaf_key).message(), HasSubstr("is not valid at"));
+
+  options = ZipOptions(pki);
+  EXPECT_THAT(both(options, SharedKey(KeyType::kEcP384, 5)).message(),
+              HasSubstr("is not for the signing key"));
+
+  options.expiry = options.signing_time;
+  EXPECT_THAT(both(options, *pki.leaf_key).message(),
+              HasSubstr("expiry cannot be equal or before the signing time"));
+
+  // A chain that breaks the rules is refused on every signature, whatever the time.
+  const JwsCertificateChain disordered({pki.leaf, pki.root, pki.issuing});
+  options = ZipOptions(pki);
+  options.certificate_chain.clear();
+  EXPECT_THAT(SignJwsEnvelope(options, *pki.leaf_key, disordered).status().message(),
+              HasSubstr("certificate chain is invalid"));
+  EXPECT_THAT(SignJwsEnvelope(options, *pki.leaf_key, JwsCertificateChain({})).status().message(),
+              HasSubstr("chain is empty"));
+}
+
+// The protected header is written directly; it must stay MarshalJson of the header object that
+// notation-core-go builds, for any extended attributes (keys sorting before and after the
+// reserved ones, characters Go escapes).
+TEST(JwsEnvelopeTest, ProtectedHeaderIsTheMarshaledHeaderObject) {
+  const TestPki pki = MakePki();
+  const DigestEchoSigner signer(*pki.leaf_key);
+  for (const SigningScheme scheme : {SigningScheme::kX509, SigningScheme::kX509SigningAuthority}) {
+    for (const bool with_expiry : {true, false}) {
+      JwsSignOptions options = ZipOptions(pki, scheme);
+      if (!with_expiry) options.expiry.reset();
+      options.extended_attributes = {{"zeta", "last <&> \u2028 \x01\xff \"q\"", true},
+                                     {"Alpha", "upper-case sorts first", false},
+                                     {"io.cncf.notary.verificationPlugin", "plugin", true},
+                                     {"b\xc3\xa9ta", "caf\xc3\xa9", false},
+                                     {"crit2", "", true}};
+      const Json written = ParseEnvelopeJson(SignJwsEnvelope(options, signer).value());
+
+      Json header = Json::object();
+      std::vector<std::string> crit = {std::string(kHeaderSigningScheme)};
+      for (const ExtendedAttribute& a : options.extended_attributes) {
+        header[a.key] = a.value;
+        if (a.critical) crit.push_back(a.key);
+      }
+      header["alg"] = "ES384";
+      header["cty"] = std::string(kPayloadContentType);
+      header[std::string(kHeaderSigningScheme)] = std::string(SigningSchemeName(scheme));
+      if (scheme == SigningScheme::kX509) {
+        header[std::string(kHeaderSigningTime)] = FormatRfc3339(options.signing_time);
+      } else {
+        header[std::string(kHeaderAuthenticSigningTime)] = FormatRfc3339(options.signing_time);
+        crit.push_back(std::string(kHeaderAuthenticSigningTime));
+      }
+      if (options.expiry) {
+        header[std::string(kHeaderExpiry)] = FormatRfc3339(*options.expiry);
+        crit.push_back(std::string(kHeaderExpiry));
+      }
+      header["crit"] = crit;
+      EXPECT_EQ(DecodeUrl(written["protected"]), MarshalJson(header));
+    }
+  }
+}
+
+// SignJwsEnvelope checks its payload with IsJsonObject, which must accept and refuse exactly
+// what ParseJson does, with the same message.
+TEST(JsonCodecTest, IsJsonObjectAgreesWithParseJson) {
+  std::string deep;
+  for (int i = 0; i < kMaxJsonDepth; ++i) deep += "[";
+  std::string shallow = "{\"a\":" + deep.substr(1) + std::string(kMaxJsonDepth - 1, ']') + "}";
+  deep += std::string(kMaxJsonDepth, ']');
+  const std::string inputs[] = {
+      R"({"targetArtifact":{"digest":"sha256:ab","size":1}})", "{}", " {\"a\":[1,2,{\"b\":null}]} ",
+      "[1,2]", "5", "\"text\"", "null", "true", R"({"a":1,"a":2})", R"({"a":{"b":1,"b":1}})",
+      R"({"a":{"b":1},"c":{"b":1}})", R"([{"a":1},{"a":1}])", deep, shallow, "{", "{\"a\":}",
+      "{} trailing", "", "   ", "{\"a\":\"\xff\"}", "{\"a\":1e400}", "/* c */ {}",
+      std::string(300, 'x')};
+  for (const std::string& input : inputs) {
+    const Result<nlohmann::json> parsed = ParseJson(input, "payload");
+    const Result<bool> checked = IsJsonObject(input, "payload");
+    ASSERT_EQ(checked.ok(), parsed.ok()) << input;
+    if (parsed.ok()) {
+      EXPECT_EQ(*checked, parsed->is_object()) << input;
+    } else {
+      EXPECT_EQ(checked.status(), parsed.status()) << input;
+    }
+  }
+}
+
 class JwsRoundTripTest : public ::testing::TestWithParam<std::tuple<KeyType, SigningScheme>> {};
 
 TEST_P(JwsRoundTripTest, SignThenParseGivesTheContent) {
