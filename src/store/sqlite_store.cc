@@ -293,11 +293,12 @@ Status SqliteStore::InTransaction(const std::function<Status(StoreTransaction&)>
     finished = Combine(lock, &self, &wake);
   }
   while (!finished) {
-    // Asleep until a combiner finishes this request or hands it the connection; the open
-    // batch's timer also wakes at the batch's deadline (if a combiner is running, that one
-    // will see the deadline passed and commit).
+    // Asleep until a combiner finishes this request or hands it the connection. The open
+    // batch's timer also wakes at the batch's deadline, unless that has passed while a
+    // combiner runs (which will then see it passed and commit).
     std::optional<WakeWord::Clock::time_point> deadline;
-    if (timer_ == &self && WakeWord::Clock::now() < began_ + max_commit_wait_) {
+    if (timer_ == &self &&
+        (!running_ || WakeWord::Clock::now() < began_ + max_commit_wait_)) {
       deadline = began_ + max_commit_wait_;
     }
     lock.unlock();
