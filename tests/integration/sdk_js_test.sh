@@ -61,6 +61,7 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 start_signetd() {
+  : >"$work/signetd.out"  # now, not when the background job gets to its redirection
   "$signetd" --data-dir "$data" --listen 127.0.0.1:0 --log-level warn \
     >"$work/signetd.out" 2>>"$work/signetd.log" &
   daemon_pid=$!
