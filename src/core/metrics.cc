@@ -130,28 +130,27 @@ CounterFamily::CounterFamily(std::string name, std::string help,
                              std::vector<std::string> label_names)
     : name_(std::move(name)), help_(std::move(help)), label_names_(std::move(label_names)) {}
 
+// Both forms of a label tuple find a series the same way; only a new series copies the labels.
+template <typename Labels>
+uint64_t& CounterFamily::SeriesFor(const Labels& labels) {
+  auto it = series_.find(labels);
+  if (it == series_.end()) {
+    it = series_.try_emplace(Bounded(LabelValues(labels.begin(), labels.end()), series_.size(), false), 0)
+             .first;
+  }
+  return it->second;
+}
+
 void CounterFamily::Add(const LabelValues& labels, uint64_t amount) {
   CheckArity(name_, label_names_, labels.size());
   std::lock_guard<std::mutex> lock(mu_);
-  auto it = series_.find(labels);
-  if (it != series_.end()) {
-    it->second += amount;
-    return;
-  }
-  series_[Bounded(labels, series_.size(), false)] += amount;
+  SeriesFor(labels) += amount;
 }
 
 void CounterFamily::Add(LabelViews labels, uint64_t amount) {
   CheckArity(name_, label_names_, labels.size());
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    auto it = series_.find(labels);
-    if (it != series_.end()) {
-      it->second += amount;
-      return;
-    }
-  }
-  Add(LabelValues(labels.begin(), labels.end()), amount);
+  std::lock_guard<std::mutex> lock(mu_);
+  SeriesFor(labels) += amount;
 }
 
 uint64_t CounterFamily::Value(const LabelValues& labels) const {
@@ -177,17 +176,17 @@ HistogramFamily::HistogramFamily(std::string name, std::string help,
       label_names_(std::move(label_names)),
       bounds_(std::move(bounds)) {}
 
-void HistogramFamily::Observe(const LabelValues& labels, double value) {
-  CheckArity(name_, label_names_, labels.size());
-  if (std::isnan(value)) return;
-  std::lock_guard<std::mutex> lock(mu_);
+template <typename Labels>
+HistogramFamily::Series& HistogramFamily::SeriesFor(const Labels& labels) {
   auto it = series_.find(labels);
   if (it == series_.end()) {
     Series fresh;
     fresh.buckets.assign(bounds_.size() + 1, 0);
-    it = series_.try_emplace(Bounded(labels, series_.size(), false), std::move(fresh)).first;
+    it = series_.try_emplace(Bounded(LabelValues(labels.begin(), labels.end()), series_.size(), false),
+                             std::move(fresh))
+             .first;
   }
-  Record(it->second, value);
+  return it->second;
 }
 
 void HistogramFamily::Record(Series& series, double value) const {
@@ -198,18 +197,18 @@ void HistogramFamily::Record(Series& series, double value) const {
   ++series.count;
 }
 
+void HistogramFamily::Observe(const LabelValues& labels, double value) {
+  CheckArity(name_, label_names_, labels.size());
+  if (std::isnan(value)) return;
+  std::lock_guard<std::mutex> lock(mu_);
+  Record(SeriesFor(labels), value);
+}
+
 void HistogramFamily::Observe(LabelViews labels, double value) {
   CheckArity(name_, label_names_, labels.size());
   if (std::isnan(value)) return;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    auto it = series_.find(labels);
-    if (it != series_.end()) {
-      Record(it->second, value);
-      return;
-    }
-  }
-  Observe(LabelValues(labels.begin(), labels.end()), value);
+  std::lock_guard<std::mutex> lock(mu_);
+  Record(SeriesFor(labels), value);
 }
 
 uint64_t HistogramFamily::Count(const LabelValues& labels) const {
