@@ -153,20 +153,8 @@ std::optional<std::string> QueryValue(const Params& params, std::string_view nam
   return std::nullopt;
 }
 
-std::vector<std::string> Split(std::string_view s, char sep) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  while (true) {
-    const size_t pos = s.find(sep, start);
-    out.emplace_back(s.substr(start, pos == std::string_view::npos ? std::string_view::npos : pos - start));
-    if (pos == std::string_view::npos) break;
-    start = pos + 1;
-  }
-  return out;
-}
-
-// Split's pieces as views into `s`.
-std::vector<std::string_view> SplitViews(std::string_view s, char sep) {
+// The pieces of `s` between `sep`s, as views into `s`.
+std::vector<std::string_view> Split(std::string_view s, char sep) {
   std::vector<std::string_view> out;
   size_t start = 0;
   while (true) {
@@ -336,7 +324,7 @@ SigV4Result VerifySigV4(const HttpRequestView& request, const SecretLookup& secr
     }
     // HeaderValue has trimmed the header and collapsed its whitespace runs to single spaces,
     // so trimming a part is dropping a space at either end.
-    for (std::string_view part : SplitViews(a.substr(kAlgorithm.size() + 1), ',')) {
+    for (std::string_view part : Split(a.substr(kAlgorithm.size() + 1), ',')) {
       if (part.starts_with(' ')) part.remove_prefix(1);
       if (part.ends_with(' ')) part.remove_suffix(1);
       const size_t eq = part.find('=');
@@ -352,7 +340,7 @@ SigV4Result VerifySigV4(const HttpRequestView& request, const SecretLookup& secr
     return Fail(SigV4Error::kMalformed,
                 "Authorization header requires 'Credential', 'SignedHeaders' and 'Signature'");
   }
-  const std::vector<std::string_view> scope = SplitViews(credential, '/');
+  const std::vector<std::string_view> scope = Split(credential, '/');
   if (scope.size() != 5 || scope[4] != "aws4_request" || scope[0].empty()) {
     return Fail(SigV4Error::kMalformed,
                 "Credential should be scoped to a valid region, e.g. AKID/20261126/us-east-1/signer/aws4_request");
@@ -364,7 +352,8 @@ SigV4Result VerifySigV4(const HttpRequestView& request, const SecretLookup& secr
   if (amz_date.substr(0, 8) != scope[1]) {
     return Fail(SigV4Error::kBadSignature, "Date in Credential scope does not match X-Amz-Date");
   }
-  std::vector<std::string> signed_headers = Split(signed_headers_text, ';');
+  const std::vector<std::string_view> signed_header_names = Split(signed_headers_text, ';');
+  std::vector<std::string> signed_headers(signed_header_names.begin(), signed_header_names.end());
   if (!std::is_sorted(signed_headers.begin(), signed_headers.end()) ||
       std::find(signed_headers.begin(), signed_headers.end(), "host") == signed_headers.end()) {
     return Fail(SigV4Error::kBadSignature, "SignedHeaders must be sorted and include host");
