@@ -42,6 +42,11 @@ class BufferedServer final : public httplib::Server {
   }
 };
 
+// The library's listening socket (its protected member, read through a derived class).
+struct ListeningSocket : httplib::Server {
+  static socket_t Of(httplib::Server& server) { return (server.*(&ListeningSocket::svr_sock_)).load(); }
+};
+
 // An open file whose bytes stream out as a response body, closed when the response is done.
 struct FileBody {
   int fd = -1;
@@ -171,6 +176,13 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Bind(const HttpServerOptions& op
   } else if (!server.bind_to_port(options.host, port)) {
     return UnavailableError("cannot listen on " + options.host + ":" + std::to_string(port) +
                             " (in use?)");
+  }
+  // The library listens with a backlog of 5: a burst of connects (a CI fleet starting, a load
+  // test, the API server's webhook calls) overflows it, and Linux then drops SYNs (a connect
+  // waits the 1 s retransmission) or resets connections the client already thinks open.
+  // listen() again on a listening socket sets its backlog (capped by net.core.somaxconn).
+  if (::listen(ListeningSocket::Of(server), SOMAXCONN) != 0) {
+    return UnavailableError("cannot listen on " + options.host + ":" + std::to_string(port));
   }
   return std::unique_ptr<HttpServer>(new HttpServer(std::move(impl), port, tls));
 }

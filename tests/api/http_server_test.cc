@@ -9,7 +9,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
+#include <memory>
 #include <fstream>
 #include <string>
 #include <thread>
@@ -294,6 +296,41 @@ TEST_F(HttpServerTest, StopLetsTheRequestInFlightFinish) {
   stopper.join();
   EXPECT_TRUE(server.served());
   EXPECT_TRUE(connection.ClosedWithin(milliseconds(2000)));
+}
+
+
+// A burst of connects (a CI fleet starting, a load test) must not overflow the accept queue: the
+// library listens with a backlog of 5, and Linux then drops SYNs (the client's connect() waits
+// the 1 s SYN retransmission) or resets connections the client already thinks open.
+TEST_F(HttpServerTest, ABurstOfConnectsIsAcceptedAtOnce) {
+  RunningServer server = Start(true);
+  constexpr int kThreads = 8, kPerThread = 32;
+  std::atomic<int> answered{0};
+  std::atomic<long> slowest_connect_ms{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&] {
+      std::vector<std::unique_ptr<Connection>> connections;
+      for (int i = 0; i < kPerThread; ++i) {
+        const auto start = std::chrono::steady_clock::now();
+        connections.push_back(std::make_unique<Connection>(server.port()));
+        const long ms = std::chrono::duration_cast<milliseconds>(
+                            std::chrono::steady_clock::now() - start).count();
+        long seen = slowest_connect_ms.load();
+        while (ms > seen && !slowest_connect_ms.compare_exchange_weak(seen, ms)) {
+        }
+      }
+      for (auto& c : connections) {
+        c->Send("GET /bytes/3 HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+      }
+      for (auto& c : connections) {
+        if (c->Response().find("\r\n\r\n" + Pattern(3)) != std::string::npos) ++answered;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(answered.load(), kThreads * kPerThread);
+  EXPECT_LT(slowest_connect_ms.load(), 500) << "a SYN was dropped: the accept queue overflowed";
 }
 
 }  // namespace
