@@ -32,27 +32,39 @@ double ParseSha384(std::istream& output) {
   return result;
 }
 
-}  // namespace
-
-std::optional<MachineLimits> MeasureMachineLimits(int seconds) {
-  MachineLimits limits;
-  const std::string s = std::to_string(seconds);
-  // Machine-readable lines: "+F4:<idx>:384:<sign/s>:<verify/s>" and "+F:<idx>:sha384:<bytes/s>".
-  std::istringstream ec(Run("openssl speed -mr -seconds " + s + " ecdsap384 2>/dev/null"));
+// `openssl speed ecdsap384` (sign, then verify, about `seconds` each) into `limits`; false if
+// openssl is missing or its machine-readable line "+F4:<idx>:384:<sign/s>:<verify/s>" is not there.
+bool MeasureEcdsaP384(int seconds, MachineLimits* limits) {
+  std::istringstream ec(
+      Run("openssl speed -mr -seconds " + std::to_string(seconds) + " ecdsap384 2>/dev/null"));
   for (std::string line; std::getline(ec, line);) {
     unsigned idx, bits;
     double sign, verify;
     if (std::sscanf(line.c_str(), "+F4:%u:%u:%lf:%lf", &idx, &bits, &sign, &verify) == 4 &&
         bits == 384) {
-      limits.ecdsa_p384_sign_per_s = sign;
-      limits.ecdsa_p384_verify_per_s = verify;
+      limits->ecdsa_p384_sign_per_s = sign;
+      limits->ecdsa_p384_verify_per_s = verify;
     }
   }
-  std::istringstream sha(
-      Run("openssl speed -mr -seconds " + s + " -bytes 1048576 -evp sha384 2>/dev/null"));
+  return limits->ecdsa_p384_sign_per_s > 0;
+}
+
+}  // namespace
+
+std::optional<MachineLimits> MeasureMachineLimits(int seconds) {
+  MachineLimits limits;
+  if (!MeasureEcdsaP384(seconds, &limits)) return std::nullopt;
+  std::istringstream sha(Run("openssl speed -mr -seconds " + std::to_string(seconds) +
+                             " -bytes 1048576 -evp sha384 2>/dev/null"));
   limits.sha384_bytes_per_s = ParseSha384(sha);
-  if (limits.ecdsa_p384_sign_per_s <= 0 || limits.sha384_bytes_per_s <= 0) return std::nullopt;
+  if (limits.sha384_bytes_per_s <= 0) return std::nullopt;
   return limits;
+}
+
+std::optional<double> MeasureEcdsaP384SignPerSecond(int seconds) {
+  MachineLimits limits;
+  if (!MeasureEcdsaP384(seconds, &limits)) return std::nullopt;
+  return limits.ecdsa_p384_sign_per_s;
 }
 
 std::optional<double> MeasureSha384BytesPerSecond(int seconds) {

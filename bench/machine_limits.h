@@ -15,6 +15,10 @@ struct MachineLimits {
 // Runs `openssl speed` (about 2 × `seconds`); nullopt if openssl is missing or its output changed.
 std::optional<MachineLimits> MeasureMachineLimits(int seconds);
 
+// `openssl speed ecdsap384` alone (sign, then verify, about `seconds` each): sign/s on one core,
+// to set beside a rate of signet's measured right before or after. nullopt on failure.
+std::optional<double> MeasureEcdsaP384SignPerSecond(int seconds);
+
 // `openssl speed -elapsed -evp sha384` alone (1 MiB blocks, one core, about `seconds`): bytes per
 // second of wall-clock time, to set beside a wall-clock rate of signet's measured right after.
 // (Without -elapsed, openssl divides by its CPU time, which a busy machine does not slow down.)
