@@ -60,6 +60,12 @@ struct FileBody {
 void WriteResponse(ApiResponse&& api, httplib::Response& res) {
   res.status = api.status;
   for (auto& [name, value] : api.headers) res.headers.emplace(std::move(name), std::move(value));
+  if (api.file_body && api.file_body->length == 0) {
+    // The library's content provider needs a length above 0 (it asserts), so an empty range is
+    // an empty in-memory body.
+    if (api.file_body->remove_when_opened) ::unlink(api.file_body->path.c_str());
+    api.file_body.reset();
+  }
   if (api.file_body) {
     auto file = std::make_shared<FileBody>();
     file->fd = ::open(api.file_body->path.c_str(), O_RDONLY | O_CLOEXEC);

@@ -491,7 +491,7 @@ ApiResponse S3Api::GetObject(const ApiRequest& request, const Target& target) {
                                             std::to_string(first + length - 1) + "/" +
                                             std::to_string(info.size));
   }
-  if (length > 0) response.file_body = ApiResponse::FileBody{found->second, first, length};
+  response.file_body = ApiResponse::FileBody{found->second, first, length};
   return response;
 }
 

@@ -166,9 +166,10 @@ std::vector<std::pair<std::string, bool>> MixedRequests() {
   for (size_t n : {0, 1, 17, 1000, 65535, 65536, 65537, 131072, 300000}) {
     requests.emplace_back(Get("/bytes/" + std::to_string(n)), false);
   }
-  for (size_t n : {1, 65536, 65537, 300000}) {
+  for (size_t n : {0, 1, 65536, 65537, 300000}) {
     requests.emplace_back(Get("/file/" + std::to_string(n)), false);
   }
+  requests.emplace_back(Get("/file/0", "HEAD"), true);
   requests.emplace_back(Get("/bytes/1000", "HEAD"), true);
   requests.emplace_back(Get("/file/1000", "HEAD"), true);
   requests.emplace_back(Post("/echo", Pattern(70000)), false);
@@ -202,13 +203,17 @@ TEST_F(HttpServerTest, BufferedConnectionsAnswerByteForByteAsTheLibrary) {
   EXPECT_EQ(ours[3].rfind("HTTP/1.1 200 OK\r\n", 0), 0u);
   EXPECT_NE(ours[3].find("Keep-Alive: timeout=5, max=100000\r\n"), std::string::npos);
   EXPECT_EQ(ours[3].substr(ours[3].size() - 1000), Pattern(1000));
-  const std::string& not_found = ours[17];
+  const std::string& not_found = ours[19];
   EXPECT_EQ(not_found.rfind("HTTP/1.1 404 Not Found\r\n", 0), 0u);
   EXPECT_NE(not_found.find("Content-Type: application/json\r\n"), std::string::npos);
   EXPECT_EQ(not_found.find("overridden"), std::string::npos);
   EXPECT_EQ(not_found.substr(not_found.size() - 16), "{\"message\":\"no\"}");
-  EXPECT_EQ(ours[12].rfind("HTTP/1.1 200 OK\r\nContent-Length: 300000\r\n", 0), 0u);
-  EXPECT_EQ(ours[12].substr(ours[12].size() - 300000), Pattern(400000).substr(3, 300000));
+  EXPECT_EQ(ours[13].rfind("HTTP/1.1 200 OK\r\nContent-Length: 300000\r\n", 0), 0u);
+  EXPECT_EQ(ours[13].substr(ours[13].size() - 300000), Pattern(400000).substr(3, 300000));
+  // An empty file range is an empty body, and the connection goes on.
+  EXPECT_EQ(ours[9].rfind("HTTP/1.1 200 OK\r\n", 0), 0u);
+  EXPECT_NE(ours[9].find("Content-Length: 0\r\n"), std::string::npos);
+  EXPECT_EQ(ours[9].substr(ours[9].size() - 4), "\r\n\r\n");
 }
 
 TEST_F(HttpServerTest, BadRequestLineAnswers400AsTheLibrary) {
