@@ -9,11 +9,6 @@
 namespace signet::notary {
 namespace {
 
-// Thrown from the parse callback to abort parsing; caught in ParseJson, never escapes.
-struct ParseAbort {
-  std::string message;
-};
-
 void AppendUnicodeEscape(std::string& out, uint32_t code_unit) {
   static constexpr char kHex[] = "0123456789abcdef";
   out += "\\u";
@@ -192,21 +187,26 @@ std::string TooDeep() {
   return "nesting is deeper than " + std::to_string(kMaxJsonDepth) + " levels";
 }
 
-// IsJsonObject's SAX handler: ParseJson's callback, event for event, without a value built.
-class CheckingSax {
+// ParseJson's and IsJsonObject's SAX handler: the checks on untrusted JSON (no duplicate key,
+// nesting at most kMaxJsonDepth) and, given a root, the value itself.
+class JsonSax {
  public:
   using Json = nlohmann::json;
-  bool null() { return Value(false); }
-  bool boolean(bool) { return Value(false); }
-  bool number_integer(Json::number_integer_t) { return Value(false); }
-  bool number_unsigned(Json::number_unsigned_t) { return Value(false); }
-  bool number_float(Json::number_float_t, const Json::string_t&) { return Value(false); }
-  bool string(Json::string_t&) { return Value(false); }
-  bool binary(Json::binary_t&) { return Value(false); }
+  // `root` receives the value; null: check only (nothing is allocated per member).
+  explicit JsonSax(Json* root) : root_(root) {}
+
+  bool null() { return Scalar(nullptr); }
+  bool boolean(bool b) { return Scalar(b); }
+  bool number_integer(Json::number_integer_t n) { return Scalar(n); }
+  bool number_unsigned(Json::number_unsigned_t n) { return Scalar(n); }
+  bool number_float(Json::number_float_t n, const Json::string_t&) { return Scalar(n); }
+  bool string(Json::string_t& s) { return Scalar(std::move(s)); }
+  bool binary(Json::binary_t& b) {  // (JSON text has none)
+    return root_ == nullptr ? Scalar(nullptr) : Scalar(Json::binary(std::move(b)));
+  }
   bool start_object(std::size_t) {
-    if (!Open(/*object=*/true)) return false;
+    if (!Open(/*object=*/true, Json::value_t::object)) return false;
     open_objects_.emplace_back();
-    containers_.push_back(true);
     return true;
   }
   bool key(Json::string_t& key) {
@@ -214,51 +214,78 @@ class CheckingSax {
       abort_ = "duplicate key \"" + key + "\"";
       return false;
     }
+    if (root_ != nullptr) key_ = std::move(key);
     return true;
   }
   bool end_object() {
     open_objects_.pop_back();
-    containers_.pop_back();
-    return true;
+    return Close();
   }
-  bool start_array(std::size_t) {
-    if (!Open(/*object=*/false)) return false;
-    containers_.push_back(false);
-    return true;
-  }
-  bool end_array() {
-    containers_.pop_back();
-    return true;
-  }
+  bool start_array(std::size_t) { return Open(/*object=*/false, Json::value_t::array); }
+  bool end_array() { return Close(); }
   bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception& e) {
     syntax_error_ = e.what();
     return false;
   }
 
-  bool is_object = false;
+  bool is_object = false;  // the top-level value is an object
   std::optional<std::string> abort_;
   std::optional<std::string> syntax_error_;
 
  private:
-  bool Value(bool object) {
-    if (containers_.empty()) is_object = object;
+  // Places a value where the parse is (the root, the open array's end, the open object's key)
+  // and returns it; null when only checking.
+  Json* Place(Json&& value) {
+    if (containers_.empty()) is_object = value.is_object();
+    if (root_ == nullptr) return nullptr;
+    if (containers_.empty()) {
+      *root_ = std::move(value);
+      return root_;
+    }
+    Json& parent = *containers_.back();
+    if (parent.is_array()) {
+      // A pointer to the element stays valid while it is open: nothing is appended to the
+      // array until it closes.
+      parent.get_ref<Json::array_t&>().push_back(std::move(value));
+      return &parent.get_ref<Json::array_t&>().back();
+    }
+    return &parent.get_ref<Json::object_t&>().emplace(std::move(key_), std::move(value)).first->second;
+  }
+  template <typename T>
+  bool Scalar(T&& value) {
+    if (root_ == nullptr) {
+      if (containers_.empty()) is_object = false;
+      return true;
+    }
+    Place(Json(std::forward<T>(value)));
     return true;
   }
-  bool Open(bool object) {
+  bool Open(bool object, Json::value_t type) {
     if (containers_.size() >= static_cast<size_t>(kMaxJsonDepth)) {
       abort_ = TooDeep();
       return false;
     }
-    return Value(object);
+    if (root_ == nullptr) {
+      if (containers_.empty()) is_object = object;
+      containers_.push_back(nullptr);
+    } else {
+      containers_.push_back(Place(Json(type)));
+    }
+    return true;
   }
-  std::vector<bool> containers_;  // open containers, innermost last: true for an object
+  bool Close() {
+    containers_.pop_back();
+    return true;
+  }
+
+  Json* const root_;
+  std::vector<Json*> containers_;  // open containers, innermost last (null when checking)
+  std::string key_;                // the open object's key awaiting its value
   std::vector<std::set<std::string, std::less<>>> open_objects_;
 };
 
-}  // namespace
-
-Result<bool> IsJsonObject(std::string_view text, std::string_view what) {
-  CheckingSax sax;
+// Runs `sax` over `text`: ParseJson's and IsJsonObject's errors.
+Status RunSax(std::string_view text, std::string_view what, JsonSax& sax) {
   try {
     const bool ok = nlohmann::json::sax_parse(text.begin(), text.end(), &sax,
                                               nlohmann::json::input_format_t::json,
@@ -269,43 +296,22 @@ Result<bool> IsJsonObject(std::string_view text, std::string_view what) {
   } catch (const nlohmann::json::exception& e) {
     return SyntaxError(what, e.what());
   }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<bool> IsJsonObject(std::string_view text, std::string_view what) {
+  JsonSax sax(nullptr);
+  SIGNET_RETURN_IF_ERROR(RunSax(text, what, sax));
   return sax.is_object;
 }
 
 Result<nlohmann::json> ParseJson(std::string_view text, std::string_view what) {
-  std::vector<std::set<std::string, std::less<>>> open_objects;
-  const nlohmann::json::parser_callback_t callback =
-      [&](int depth, nlohmann::json::parse_event_t event, nlohmann::json& parsed) -> bool {
-    using Event = nlohmann::json::parse_event_t;
-    switch (event) {
-      case Event::object_start:
-      case Event::array_start:
-        if (depth >= kMaxJsonDepth) throw ParseAbort{TooDeep()};
-        if (event == Event::object_start) open_objects.emplace_back();
-        break;
-      case Event::key: {
-        const auto& key = parsed.get_ref<const std::string&>();
-        if (open_objects.empty() || !open_objects.back().insert(key).second) {
-          throw ParseAbort{"duplicate key \"" + key + "\""};
-        }
-        break;
-      }
-      case Event::object_end:
-        if (!open_objects.empty()) open_objects.pop_back();
-        break;
-      default:
-        break;
-    }
-    return true;
-  };
-  try {
-    return nlohmann::json::parse(text.begin(), text.end(), callback, /*allow_exceptions=*/true,
-                                 /*ignore_comments=*/false);
-  } catch (const ParseAbort& abort) {
-    return UnacceptableError(what, abort.message);
-  } catch (const nlohmann::json::exception& e) {
-    return SyntaxError(what, e.what());
-  }
+  nlohmann::json value;
+  JsonSax sax(&value);
+  SIGNET_RETURN_IF_ERROR(RunSax(text, what, sax));
+  return value;
 }
 
 std::string MarshalJson(const nlohmann::json& value) {

@@ -253,28 +253,50 @@ TEST(JwsEnvelopeTest, ProtectedHeaderIsTheMarshaledHeaderObject) {
   }
 }
 
-// SignJwsEnvelope checks its payload with IsJsonObject, which must accept and refuse exactly
-// what ParseJson does, with the same message.
-TEST(JsonCodecTest, IsJsonObjectAgreesWithParseJson) {
-  std::string deep;
-  for (int i = 0; i < kMaxJsonDepth; ++i) deep += "[";
-  std::string shallow = "{\"a\":" + deep.substr(1) + std::string(kMaxJsonDepth - 1, ']') + "}";
-  deep += std::string(kMaxJsonDepth, ']');
-  const std::string inputs[] = {
-      R"({"targetArtifact":{"digest":"sha256:ab","size":1}})", "{}", " {\"a\":[1,2,{\"b\":null}]} ",
-      "[1,2]", "5", "\"text\"", "null", "true", R"({"a":1,"a":2})", R"({"a":{"b":1,"b":1}})",
-      R"({"a":{"b":1},"c":{"b":1}})", R"([{"a":1},{"a":1}])", deep, shallow, "{", "{\"a\":}",
-      "{} trailing", "", "   ", "{\"a\":\"\xff\"}", "{\"a\":1e400}", "/* c */ {}",
-      std::string(300, 'x')};
-  for (const std::string& input : inputs) {
+// ParseJson and IsJsonObject share one SAX handler (the checks, and for ParseJson the value):
+// ParseJson builds exactly the value the library's own parser builds, refuses duplicate keys
+// and deep nesting, and IsJsonObject answers the same, with the same message.
+TEST(JsonCodecTest, ParseJsonBuildsTheLibrarysValueAndIsJsonObjectAgrees) {
+  // kMaxJsonDepth levels are accepted (as arrays, or an object around arrays); one more is not.
+  const std::string deepest = std::string(kMaxJsonDepth, '[') + std::string(kMaxJsonDepth, ']');
+  const std::string shallow = "{\"a\":" + std::string(kMaxJsonDepth - 1, '[') +
+                              std::string(kMaxJsonDepth - 1, ']') + "}";
+  const std::string deep = "[" + deepest + "]";
+  const std::string deep_object = "{\"a\":" + deepest + "}";
+  const std::string accepted[] = {deepest,
+      R"({"targetArtifact":{"digest":"sha256:ab","size":1}})", "{}", "[]", " {\"a\":[1,2,{\"b\":null}]} ",
+      "[1,2]", "5", "\"text\"", "null", "true", R"({"a":{"b":1},"c":{"b":1}})",
+      R"([{"a":1},{"a":1}])", R"([[],[[]],{},[{}],{"x":[]}])", shallow,
+      R"({"n":-12,"u":18446744073709551615,"f":1.5e-3,"z":0,"s":"\u00e9\n\"","t":false})",
+      R"({"b":{"y":[1,{"k":"v"},[true,null]],"a":"x"},"a":[]})"};
+  for (const std::string& input : accepted) {
     const Result<nlohmann::json> parsed = ParseJson(input, "payload");
+    ASSERT_TRUE(parsed.ok()) << input << ": " << parsed.status().message();
+    const nlohmann::json library = nlohmann::json::parse(input);
+    EXPECT_EQ(*parsed, library) << input;
+    EXPECT_EQ(parsed->dump(), library.dump()) << input;  // number types too
     const Result<bool> checked = IsJsonObject(input, "payload");
-    ASSERT_EQ(checked.ok(), parsed.ok()) << input;
-    if (parsed.ok()) {
-      EXPECT_EQ(*checked, parsed->is_object()) << input;
-    } else {
-      EXPECT_EQ(checked.status(), parsed.status()) << input;
-    }
+    ASSERT_TRUE(checked.ok()) << input;
+    EXPECT_EQ(*checked, library.is_object()) << input;
+  }
+  const std::pair<std::string, std::string> refused[] = {
+      {R"({"a":1,"a":2})", "payload is not acceptable JSON: duplicate key \"a\""},
+      {R"({"a":{"b":1,"b":1}})", "payload is not acceptable JSON: duplicate key \"b\""},
+      {deep, "payload is not acceptable JSON: nesting is deeper than 32 levels"},
+      {deep_object, "payload is not acceptable JSON: nesting is deeper than 32 levels"},
+      {"{", "payload is not valid JSON"}, {"{\"a\":}", "payload is not valid JSON"},
+      {"{} trailing", "payload is not valid JSON"}, {"", "payload is not valid JSON"},
+      {"   ", "payload is not valid JSON"}, {"{\"a\":\"\xff\"}", "payload is not valid JSON"},
+      {"{\"a\":1e400}", "payload is not valid JSON"}, {"/* c */ {}", "payload is not valid JSON"},
+      {std::string(300, 'x'), "payload is not valid JSON"}};
+  for (const auto& [input, message] : refused) {
+    const Result<nlohmann::json> parsed = ParseJson(input, "payload");
+    ASSERT_FALSE(parsed.ok()) << input;
+    EXPECT_EQ(parsed.status().message().rfind(message, 0), 0u) << parsed.status().message();
+    EXPECT_LE(parsed.status().message().size(), 260u);  // nlohmann's detail is cut short
+    const Result<bool> checked = IsJsonObject(input, "payload");
+    ASSERT_FALSE(checked.ok()) << input;
+    EXPECT_EQ(checked.status(), parsed.status()) << input;
   }
 }
 
