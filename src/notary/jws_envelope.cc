@@ -353,37 +353,13 @@ Result<std::string> MarshalProtectedHeader(const JwsSignOptions& options,
 }  // namespace
 
 JwsCertificateChain::JwsCertificateChain(std::vector<crypto::Certificate> chain)
-    : certificates_(std::move(chain)) {
+    : signing_(std::move(chain)) {
   x5c_json_ = "[";
-  for (const crypto::Certificate& certificate : certificates_) {
+  for (const crypto::Certificate& certificate : signing_.certificates()) {
     if (x5c_json_.size() > 1) x5c_json_ += ',';
     AppendJsonString(x5c_json_, Base64Encode(certificate.der()));
   }
   x5c_json_ += ']';
-  // ValidateSignOptions's checks that depend on the chain alone.
-  if (certificates_.empty() || certificates_.size() > kMaxCertificateChainLength) return;
-  Result<crypto::PublicKey> leaf_key = certificates_.front().public_key();
-  if (!leaf_key.ok() || !crypto::VerifyCertificateChain(certificates_, std::nullopt,
-                                                        crypto::CertificatePurpose::kCodeSigning)
-                             .ok()) {
-    return;
-  }
-  leaf_key_ = std::move(leaf_key).value();
-  valid_from_ = certificates_.front().not_before();
-  valid_until_ = certificates_.front().not_after();
-  for (const crypto::Certificate& certificate : certificates_) {
-    valid_from_ = std::max(valid_from_, certificate.not_before());
-    valid_until_ = std::min(valid_until_, certificate.not_after());
-  }
-}
-
-bool JwsCertificateChain::Accepts(const JwsSignOptions& options,
-                                  const crypto::Signer& signer) const {
-  // VerifyCertificateChain's validity check: every certificate valid at the signing time,
-  // bounds inclusive.
-  return leaf_key_.has_value() && *leaf_key_ == signer.public_key() &&
-         options.signing_time >= valid_from_ && options.signing_time <= valid_until_ &&
-         (!options.expiry || *options.expiry > options.signing_time);
 }
 
 Result<std::string> SignJwsEnvelope(const JwsSignOptions& options, const crypto::Signer& signer) {
@@ -395,13 +371,7 @@ Result<std::string> SignJwsEnvelope(const JwsSignOptions& options, const crypto:
   if (!options.certificate_chain.empty() && chain.certificates() != options.certificate_chain) {
     return InvalidArgumentError("cannot sign: the x5c chain is not the options' certificate chain");
   }
-  if (!chain.Accepts(options, signer)) {
-    // The full check, for its message (it fails whenever the chain does not accept).
-    JwsSignOptions full = options;
-    full.certificate_chain = chain.certificates();
-    SIGNET_RETURN_IF_ERROR(ValidateSignOptions(full, signer));
-    return InternalError("cannot sign: the certificate chain was refused");
-  }
+  SIGNET_RETURN_IF_ERROR(chain.signing().Check(options, signer));
   SIGNET_ASSIGN_OR_RETURN(const bool payload_is_object, IsJsonObject(options.payload, "payload"));
   if (!payload_is_object) {
     return InvalidArgumentError("cannot sign: the payload is not a JSON object");

@@ -44,39 +44,27 @@ using JwsSignOptions = SignOptions;
 // Signs and returns the envelope JSON bytes. `signer`'s key decides "alg".
 Result<std::string> SignJwsEnvelope(const JwsSignOptions& options, const crypto::Signer& signer);
 
-// A certificate chain with its x5c array marshaled once, and the signing checks that do not
-// depend on the signature (ValidateSignOptions's chain length, chain rules and validity window)
-// made once. Every envelope signed with one chain carries the same x5c, so a signer that signs
-// many envelopes with it (a signing profile version) keeps this beside the chain rather than
-// base64-encode and validate the certificates per signature. Immutable; thread-safe.
+// A certificate chain with its x5c array marshaled once and its signing checks prepared once
+// (SigningChain). Every envelope signed with one chain carries the same x5c, so a signer that
+// signs many envelopes with it (a signing profile version) keeps this beside the chain rather
+// than base64-encode and validate the certificates per signature. Immutable; thread-safe.
 class JwsCertificateChain {
  public:
   explicit JwsCertificateChain(std::vector<crypto::Certificate> chain);
 
-  const std::vector<crypto::Certificate>& certificates() const { return certificates_; }
+  const std::vector<crypto::Certificate>& certificates() const { return signing_.certificates(); }
+  const SigningChain& signing() const { return signing_; }
   // ["<std base64 DER>",…], leaf first, exactly as the envelope's "x5c" member is written.
   const std::string& x5c_json() const { return x5c_json_; }
 
-  // Whether ValidateSignOptions passes for `options` signed by `signer` with this chain as
-  // options.certificate_chain, from what the constructor computed: the leaf key is compared and
-  // the signing time checked against the certificates' common validity window; the chain rules
-  // are not checked again. False whenever ValidateSignOptions would fail.
-  bool Accepts(const JwsSignOptions& options, const crypto::Signer& signer) const;
-
  private:
-  std::vector<crypto::Certificate> certificates_;
+  SigningChain signing_;
   std::string x5c_json_;
-  // Set iff the chain has 1 to kMaxCertificateChainLength certificates, a readable leaf key and
-  // passes VerifyCertificateChain for code signing without a time.
-  std::optional<crypto::PublicKey> leaf_key_;
-  Timestamp valid_from_{};   // the latest not_before
-  Timestamp valid_until_{};  // the earliest not_after
 };
 
 // SignJwsEnvelope(options, signer), byte for byte, with x5c and the chain checks taken from
 // `chain`. options.certificate_chain must be empty (the chain is then not copied per signature)
-// or hold exactly the chain's certificates (InvalidArgument otherwise). A signature the chain
-// does not accept (JwsCertificateChain::Accepts) is refused with ValidateSignOptions's error.
+// or hold exactly the chain's certificates (InvalidArgument otherwise).
 Result<std::string> SignJwsEnvelope(const JwsSignOptions& options, const crypto::Signer& signer,
                                     const JwsCertificateChain& chain);
 

@@ -100,6 +100,29 @@ struct SignOptions {
 // its own verifier would refuse: a chain of 1 to kMaxCertificateChainLength certificates whose
 // leaf is the signer's key and which is a valid code-signing chain at the signing time, and an
 // expiry (when set) after the signing time. InvalidArgument "cannot sign: …" otherwise.
+// SigningChain(options.certificate_chain).Check(options, signer).
 Status ValidateSignOptions(const SignOptions& options, const crypto::Signer& signer);
+
+// A certificate chain prepared for many signatures: ValidateSignOptions's checks that depend on
+// the chain alone (its length, a readable leaf key, the code-signing chain rules without a time)
+// run once, here; Check runs the rest per signature (the signer's key, the signing time inside
+// every certificate's validity, the expiry), with ValidateSignOptions's errors in its order.
+// Immutable; thread-safe.
+class SigningChain {
+ public:
+  explicit SigningChain(std::vector<crypto::Certificate> chain);
+
+  const std::vector<crypto::Certificate>& certificates() const { return certificates_; }
+  // ValidateSignOptions(options with this chain, signer). options.certificate_chain is ignored.
+  Status Check(const SignOptions& options, const crypto::Signer& signer) const;
+
+ private:
+  std::vector<crypto::Certificate> certificates_;
+  Status shape_;                               // the length and leaf-key checks
+  std::optional<crypto::PublicKey> leaf_key_;  // set iff shape_ is OK
+  bool rules_ok_ = false;     // the chain rules without a time
+  Timestamp valid_from_{};    // the latest not_before
+  Timestamp valid_until_{};   // the earliest not_after
+};
 
 }  // namespace signet::notary

@@ -163,8 +163,9 @@ TEST(JwsCertificateChainTest, RefusesAChainThatIsNotTheOptions) {
   EXPECT_THAT(envelope.status().message(), HasSubstr("x5c"));
 }
 
-// A signing profile keeps one JwsCertificateChain for all its signatures: the checks it made
-// once must still refuse, at signing time, what ValidateSignOptions refuses, with its message.
+// A signing profile keeps one JwsCertificateChain for all its signatures: the checks its
+// SigningChain made once must still refuse, at signing time, what the per-call path
+// (ValidateSignOptions) refuses, with its message.
 TEST(JwsCertificateChainTest, StillRefusesAtSigningTimeWhatTheFullCheckRefuses) {
   const TestPki pki = MakePki();
   const JwsCertificateChain chain(pki.Chain());
