@@ -212,6 +212,7 @@ struct Signetd::Parts {
   std::unique_ptr<deploy::LambdaService> lambda;
   std::unique_ptr<LambdaApi> lambda_api;
   AccessKeyTable access_keys;
+  std::unique_ptr<SigV4Verifier> sigv4;  // its signing-key cache serves this signetd's requests
   std::unique_ptr<admission::ImageChecker> image_checker;
   std::unique_ptr<admission::AdmissionWebhook> admission;
   std::unique_ptr<admission::RevocationWatch> revocation_watch;  // after admission: stops first
@@ -278,6 +279,7 @@ Result<std::unique_ptr<Signetd>> Signetd::Open(const SignetdConfig& config) {
   } else {
     SIGNET_ASSIGN_OR_RETURN(parts->access_keys, AccessKeyTable::Load(access_keys_file));
   }
+  parts->sigv4 = std::make_unique<SigV4Verifier>(SigV4VerifierOptions{config.max_clock_skew});
 
   SIGNET_ASSIGN_OR_RETURN(metering::MeteringConfig metering_config, MeteringConfigFor(config));
   parts->meter = std::make_unique<metering::Meter>(*parts->store, std::move(metering_config));
@@ -379,14 +381,14 @@ ApiResponse Signetd::Handle(const HttpRequestView& request) {
         "/healthz and /metrics; send other calls to the signetd that owns its data directory"});
     response.operation = "ReplicaRefused";
   } else {
-    const SigV4Result auth = VerifySigV4(
+    const SigV4Result auth = parts_->sigv4->Verify(
         request,
         [this](std::string_view id) -> std::optional<SecretBytes> {
           const AccessKey* key = parts_->access_keys.Find(id);
           if (key == nullptr) return std::nullopt;
           return key->secret_access_key;
         },
-        config_.clock->Now(), SigV4VerifierOptions{config_.max_clock_skew});
+        config_.clock->Now());
     if (!auth.identity) {
       response = AuthErrorResponse(request, auth, request_id);
     } else {

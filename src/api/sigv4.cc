@@ -248,14 +248,12 @@ std::string SigV4SigningKey(const SecretBytes& secret, std::string_view date,
   return crypto::HmacSha256(k, "aws4_request");
 }
 
-namespace {
-
 // The verifier's signing keys by (access key id, date, region, service): a key serves every
 // request of its credential scope for a day, so deriving it (four HMACs) per request is waste.
 // An entry answers only for the very secret it was derived from, so a rotated secret misses.
 // Keys are SecretBytes (wiped when dropped); the cache empties itself when it grows past
 // kMaxEntries (the dates roll over; the set of keys in use is small).
-class SigningKeyCache {
+class SigV4Verifier::KeyCache {
  public:
   SecretBytes Get(std::string_view access_key_id, const SecretBytes& secret,
                   std::string_view date, std::string_view region, std::string_view service) {
@@ -285,15 +283,14 @@ class SigningKeyCache {
   std::unordered_map<std::string, Entry> entries_;
 };
 
-SigningKeyCache& VerifierKeys() {
-  static SigningKeyCache cache;
-  return cache;
-}
+SigV4Verifier::SigV4Verifier(SigV4VerifierOptions options)
+    : options_(options), keys_(std::make_unique<KeyCache>()) {}
 
-}  // namespace
+SigV4Verifier::~SigV4Verifier() = default;
 
-SigV4Result VerifySigV4(const HttpRequestView& request, const SecretLookup& secrets,
-                        Timestamp now, const SigV4VerifierOptions& options) {
+SigV4Result SigV4Verifier::Verify(const HttpRequestView& request, const SecretLookup& secrets,
+                                  Timestamp now) const {
+  const SigV4VerifierOptions& options = options_;
   const Params params = ParseQuery(request.raw_query);
   const std::optional<std::string> authorization = HeaderValue(request, "authorization");
   const bool presigned = !authorization && QueryValue(params, "X-Amz-Signature").has_value();
@@ -407,7 +404,7 @@ SigV4Result VerifySigV4(const HttpRequestView& request, const SecretLookup& secr
   string_to_sign.append(scope[1]).append(1, '/').append(scope[2]).append(1, '/');
   string_to_sign.append(scope[3]).append("/aws4_request\n");
   string_to_sign.append(HexEncode(crypto::Sha256(canonical)));
-  const SecretBytes key = VerifierKeys().Get(scope[0], *secret, scope[1], scope[2], service);
+  const SecretBytes key = keys_->Get(scope[0], *secret, scope[1], scope[2], service);
   const std::string expected = HexEncode(crypto::HmacSha256(key.reveal(), string_to_sign));
   if (!ConstantTimeEquals(expected, Lower(signature))) {
     return Fail(SigV4Error::kBadSignature, std::string(kMismatch));

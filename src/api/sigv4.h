@@ -13,6 +13,7 @@
 #include <chrono>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -62,10 +63,24 @@ struct SigV4VerifierOptions {
   std::chrono::seconds max_clock_skew{std::chrono::minutes(5)};
 };
 
-// Signing keys derived from a secret are cached per (access key, date, region, service) and
-// used only while the secret is unchanged (thread-safe).
-SigV4Result VerifySigV4(const HttpRequestView& request, const SecretLookup& secrets,
-                        Timestamp now, const SigV4VerifierOptions& options = {});
+// Verifies SigV4-signed requests, header and presigned-query forms. Signing keys derived from
+// a secret are cached per (access key, date, region, service), in this verifier, and used only
+// while the secret is unchanged. Thread-safe.
+class SigV4Verifier {
+ public:
+  explicit SigV4Verifier(SigV4VerifierOptions options = {});
+  ~SigV4Verifier();
+  SigV4Verifier(const SigV4Verifier&) = delete;
+  SigV4Verifier& operator=(const SigV4Verifier&) = delete;
+
+  SigV4Result Verify(const HttpRequestView& request, const SecretLookup& secrets,
+                     Timestamp now) const;
+
+ private:
+  class KeyCache;
+  const SigV4VerifierOptions options_;
+  const std::unique_ptr<KeyCache> keys_;
+};
 
 // Adds x-amz-date, x-amz-content-sha256 and Authorization headers to `request` (which must
 // already carry a Host header), signing every header it has. The payload hash is

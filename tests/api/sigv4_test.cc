@@ -13,6 +13,11 @@ namespace {
 using std::chrono::minutes;
 using std::chrono::seconds;
 
+// A fresh verifier per call (no signing key cached from an earlier call).
+SigV4Result VerifyFresh(const HttpRequestView& request, const SecretLookup& secrets, Timestamp now) {
+  return SigV4Verifier().Verify(request, secrets, now);
+}
+
 // From AWS's Signature Version 4 test suite ("get-vanilla").
 const SecretBytes kSecret("wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY");
 
@@ -39,7 +44,7 @@ HttpRequestView GetVanilla() {
 }
 
 TEST(SigV4Test, AwsTestSuiteGetVanilla) {
-  SigV4Result r = VerifySigV4(GetVanilla(), Lookup(), At("2015-08-30T12:36:00Z"));
+  SigV4Result r = VerifyFresh(GetVanilla(), Lookup(), At("2015-08-30T12:36:00Z"));
   ASSERT_TRUE(r.identity.has_value()) << r.message;
   EXPECT_EQ(r.identity->access_key_id, "AKIDEXAMPLE");
   EXPECT_EQ(r.identity->region, "us-east-1");
@@ -49,40 +54,40 @@ TEST(SigV4Test, AwsTestSuiteGetVanilla) {
 TEST(SigV4Test, UnknownKeyMissingAndMalformed) {
   HttpRequestView unknown = GetVanilla();
   unknown.headers[2].second.replace(unknown.headers[2].second.find("AKIDEXAMPLE"), 11, "AKIDUNKNOWN");
-  SigV4Result r = VerifySigV4(unknown, Lookup(), At("2015-08-30T12:36:00Z"));
+  SigV4Result r = VerifyFresh(unknown, Lookup(), At("2015-08-30T12:36:00Z"));
   EXPECT_FALSE(r.identity);
   EXPECT_EQ(r.error, SigV4Error::kUnknownKey);
 
   HttpRequestView missing = GetVanilla();
   missing.headers.pop_back();
-  EXPECT_EQ(VerifySigV4(missing, Lookup(), At("2015-08-30T12:36:00Z")).error, SigV4Error::kMissing);
+  EXPECT_EQ(VerifyFresh(missing, Lookup(), At("2015-08-30T12:36:00Z")).error, SigV4Error::kMissing);
 
   HttpRequestView malformed = GetVanilla();
   malformed.headers[2].second = "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE";
-  EXPECT_EQ(VerifySigV4(malformed, Lookup(), At("2015-08-30T12:36:00Z")).error,
+  EXPECT_EQ(VerifyFresh(malformed, Lookup(), At("2015-08-30T12:36:00Z")).error,
             SigV4Error::kMalformed);
 }
 
 TEST(SigV4Test, TamperingIsDetected) {
   HttpRequestView path = GetVanilla();
   path.raw_path = "/other";
-  EXPECT_EQ(VerifySigV4(path, Lookup(), At("2015-08-30T12:36:00Z")).error, SigV4Error::kBadSignature);
+  EXPECT_EQ(VerifyFresh(path, Lookup(), At("2015-08-30T12:36:00Z")).error, SigV4Error::kBadSignature);
   HttpRequestView query = GetVanilla();
   query.raw_query = "a=b";
-  EXPECT_EQ(VerifySigV4(query, Lookup(), At("2015-08-30T12:36:00Z")).error, SigV4Error::kBadSignature);
+  EXPECT_EQ(VerifyFresh(query, Lookup(), At("2015-08-30T12:36:00Z")).error, SigV4Error::kBadSignature);
   HttpRequestView body = GetVanilla();
   body.body = "x";
-  EXPECT_EQ(VerifySigV4(body, Lookup(), At("2015-08-30T12:36:00Z")).error, SigV4Error::kBadSignature);
+  EXPECT_EQ(VerifyFresh(body, Lookup(), At("2015-08-30T12:36:00Z")).error, SigV4Error::kBadSignature);
 }
 
 TEST(SigV4Test, ClockSkewIsRefused) {
-  SigV4Result late = VerifySigV4(GetVanilla(), Lookup(), At("2015-08-30T12:41:01Z"));
+  SigV4Result late = VerifyFresh(GetVanilla(), Lookup(), At("2015-08-30T12:41:01Z"));
   EXPECT_EQ(late.error, SigV4Error::kExpired);
   EXPECT_EQ(late.message,
             "Signature expired: 20150830T123600Z is now earlier than 20150830T123601Z "
             "(20150830T124101Z - 5 min.)");
-  EXPECT_TRUE(VerifySigV4(GetVanilla(), Lookup(), At("2015-08-30T12:41:00Z")).identity);
-  EXPECT_EQ(VerifySigV4(GetVanilla(), Lookup(), At("2015-08-30T12:30:59Z")).error, SigV4Error::kExpired);
+  EXPECT_TRUE(VerifyFresh(GetVanilla(), Lookup(), At("2015-08-30T12:41:00Z")).identity);
+  EXPECT_EQ(VerifyFresh(GetVanilla(), Lookup(), At("2015-08-30T12:30:59Z")).error, SigV4Error::kExpired);
 }
 
 TEST(SigV4Test, SignThenVerifyRoundTrip) {
@@ -95,20 +100,20 @@ TEST(SigV4Test, SignThenVerifyRoundTrip) {
   r.body = body;
   const Timestamp now = At("2026-11-26T22:00:00Z");
   SignSigV4(r, "AKIDEXAMPLE", kSecret, "us-east-1", "signer", now);
-  SigV4Result ok = VerifySigV4(r, Lookup(), now + seconds(30));
+  SigV4Result ok = VerifyFresh(r, Lookup(), now + seconds(30));
   ASSERT_TRUE(ok.identity) << ok.message;
   EXPECT_EQ(ok.identity->service, "signer");
 
   HttpRequestView wrong_secret = r;
   wrong_secret.headers.resize(2);
   SignSigV4(wrong_secret, "AKIDEXAMPLE", SecretBytes("not the secret"), "us-east-1", "signer", now);
-  EXPECT_EQ(VerifySigV4(wrong_secret, Lookup(), now).error, SigV4Error::kBadSignature);
+  EXPECT_EQ(VerifyFresh(wrong_secret, Lookup(), now).error, SigV4Error::kBadSignature);
 
   // The declared payload hash must be the body's.
   const std::string other = R"({"tags":{"team":"evil"}})";
   HttpRequestView swapped = r;
   swapped.body = other;
-  EXPECT_EQ(VerifySigV4(swapped, Lookup(), now).error, SigV4Error::kBadSignature);
+  EXPECT_EQ(VerifyFresh(swapped, Lookup(), now).error, SigV4Error::kBadSignature);
 }
 
 // The verifier caches signing keys per access key and scope, but only for the secret they came
@@ -129,13 +134,14 @@ TEST(SigV4Test, ARotatedSecretIsHonouredDespiteTheKeyCache) {
     if (id == "AKIDROTATE") return current;
     return std::nullopt;
   };
+  const SigV4Verifier verifier;  // one cache across the calls
   for (int i = 0; i < 2; ++i) {  // the second time from the cache
-    EXPECT_TRUE(VerifySigV4(signed_with(old_secret), lookup, now).identity) << i;
+    EXPECT_TRUE(verifier.Verify(signed_with(old_secret), lookup, now).identity) << i;
   }
   current = new_secret;
-  EXPECT_EQ(VerifySigV4(signed_with(old_secret), lookup, now).error, SigV4Error::kBadSignature);
-  EXPECT_TRUE(VerifySigV4(signed_with(new_secret), lookup, now).identity);
-  EXPECT_EQ(VerifySigV4(signed_with(old_secret), lookup, now).error, SigV4Error::kBadSignature);
+  EXPECT_EQ(verifier.Verify(signed_with(old_secret), lookup, now).error, SigV4Error::kBadSignature);
+  EXPECT_TRUE(verifier.Verify(signed_with(new_secret), lookup, now).identity);
+  EXPECT_EQ(verifier.Verify(signed_with(old_secret), lookup, now).error, SigV4Error::kBadSignature);
 }
 
 // A body streamed from a file is signed with its hash computed beforehand (signet sign zip).
@@ -154,9 +160,9 @@ TEST(SigV4Test, SignsWithAPrecomputedPayloadHash) {
   SignSigV4(r, "AKIDEXAMPLE", kSecret, "us-east-1", "signer", now);
   EXPECT_EQ(streamed.headers, r.headers);
   streamed.body = body;
-  EXPECT_TRUE(VerifySigV4(streamed, Lookup(), now).identity);
+  EXPECT_TRUE(VerifyFresh(streamed, Lookup(), now).identity);
   streamed.body = "PK\x05\x06 a package changed after it was hashed";
-  EXPECT_EQ(VerifySigV4(streamed, Lookup(), now).error, SigV4Error::kBadSignature);
+  EXPECT_EQ(VerifyFresh(streamed, Lookup(), now).error, SigV4Error::kBadSignature);
 }
 
 // Header names match whatever their case; a repeated header's values join with ",", each

@@ -1,4 +1,4 @@
-// Fuzzes api::VerifySigV4, the first code every API request meets, before any authentication.
+// Fuzzes api::SigV4Verifier::Verify, the first code every API request meets, before any authentication.
 //
 // Input format (what the seed corpus uses), an HTTP/1.1 request head in text:
 //   METHOD SP TARGET [SP VERSION] LF       TARGET = raw path ["?" raw query]
@@ -22,6 +22,12 @@ namespace {
 
 using signet::SecretBytes;
 using signet::api::HttpRequestView;
+
+// One verifier for the run, as signetd has (its signing-key cache included).
+const signet::api::SigV4Verifier& Verifier() {
+  static const signet::api::SigV4Verifier verifier;
+  return verifier;
+}
 
 constexpr std::string_view kAccessKeyId = "AKIDEXAMPLE";
 constexpr std::string_view kSecret = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
@@ -103,7 +109,7 @@ void CheckSignThenVerify(const HttpRequestView& received, std::string_view servi
   }
   signet::api::SignSigV4(request, kAccessKeyId, SecretBytes(std::string(kSecret)), "us-east-1",
                          service, Now());
-  const signet::api::SigV4Result result = signet::api::VerifySigV4(request, Lookup, Now());
+  const signet::api::SigV4Result result = Verifier().Verify(request, Lookup, Now());
   if (!result.identity) {
     std::fprintf(stderr, "re-signed request refused: %s\n", result.message.c_str());
   }
@@ -115,7 +121,7 @@ void CheckSignThenVerify(const HttpRequestView& received, std::string_view servi
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const HttpRequestView request = ParseRequest(signet::fuzz::AsBytes(data, size));
-  const signet::api::SigV4Result result = signet::api::VerifySigV4(request, Lookup, Now());
+  const signet::api::SigV4Result result = Verifier().Verify(request, Lookup, Now());
   if (result.identity) {
     SIGNET_FUZZ_CHECK(result.identity->access_key_id == kAccessKeyId);
     SIGNET_FUZZ_CHECK(result.identity->signed_at <= Now() + std::chrono::minutes(5));
