@@ -205,7 +205,7 @@ class JsonSax {
     return root_ == nullptr ? Scalar(nullptr) : Scalar(Json::binary(std::move(b)));
   }
   bool start_object(std::size_t) {
-    if (!Open(/*object=*/true, Json::value_t::object)) return false;
+    if (!Open(Json::value_t::object)) return false;
     open_objects_.emplace_back();
     return true;
   }
@@ -221,7 +221,7 @@ class JsonSax {
     open_objects_.pop_back();
     return Close();
   }
-  bool start_array(std::size_t) { return Open(/*object=*/false, Json::value_t::array); }
+  bool start_array(std::size_t) { return Open(Json::value_t::array); }
   bool end_array() { return Close(); }
   bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception& e) {
     syntax_error_ = e.what();
@@ -234,10 +234,8 @@ class JsonSax {
 
  private:
   // Places a value where the parse is (the root, the open array's end, the open object's key)
-  // and returns it; null when only checking.
+  // and returns it. Requires root_.
   Json* Place(Json&& value) {
-    if (containers_.empty()) is_object = value.is_object();
-    if (root_ == nullptr) return nullptr;
     if (containers_.empty()) {
       *root_ = std::move(value);
       return root_;
@@ -253,24 +251,17 @@ class JsonSax {
   }
   template <typename T>
   bool Scalar(T&& value) {
-    if (root_ == nullptr) {
-      if (containers_.empty()) is_object = false;
-      return true;
-    }
-    Place(Json(std::forward<T>(value)));
+    if (containers_.empty()) is_object = false;
+    if (root_ != nullptr) Place(Json(std::forward<T>(value)));
     return true;
   }
-  bool Open(bool object, Json::value_t type) {
+  bool Open(Json::value_t type) {
     if (containers_.size() >= static_cast<size_t>(kMaxJsonDepth)) {
       abort_ = TooDeep();
       return false;
     }
-    if (root_ == nullptr) {
-      if (containers_.empty()) is_object = object;
-      containers_.push_back(nullptr);
-    } else {
-      containers_.push_back(Place(Json(type)));
-    }
+    if (containers_.empty()) is_object = type == Json::value_t::object;
+    containers_.push_back(root_ == nullptr ? nullptr : Place(Json(type)));
     return true;
   }
   bool Close() {
