@@ -137,10 +137,11 @@ LoadResult RunLoad(const Daemon& daemon, const AwsCredentials& creds, const char
         if (r.ok() && r->status == 200) {
           ++done;
         } else if (failed++ == 0) {
+          const std::string why = r.ok() ? "HTTP " + std::to_string(r->status) + " " +
+                                               r->body.substr(0, 300)
+                                         : r.status().message();
           std::fprintf(stderr, "a request failed %.3f s into the measurement: %s\n",
-                       std::chrono::duration<double>(Clock::now() - t0).count(),
-                       r.ok() ? ("HTTP " + std::to_string(r->status) + " " + r->body.substr(0, 300)).c_str()
-                              : r.status().message().c_str());
+                       std::chrono::duration<double>(Clock::now() - t0).count(), why.c_str());
         }
       }
     });
@@ -274,7 +275,9 @@ int main(int argc, char** argv) {
     // The HTTP + SigV4 + routing floor (a read of the static platform table), then SignPayload.
     floor = RunLoad(daemon, *creds, "GET", "/signing-platforms/AWSLambda-SHA384-ECDSA", "",
                     connections, seconds);
-    for (int c : levels) sign.push_back(MeasureSignPayload(daemon, *creds, body, c, rounds, seconds));
+    for (int c : levels) {
+      sign.push_back(MeasureSignPayload(daemon, *creds, body, c, rounds, seconds));
+    }
 
     // StartSigningJob on a stored ZIP of zip_mb MiB: upload, then time start → Succeeded.
     const fs::path src = dir / "src";
@@ -323,18 +326,21 @@ int main(int argc, char** argv) {
     const bool target = &level == &sign.back();
     const double per_core = level.server_cores > 0 ? level.rps / level.server_cores : 0;
     char cores[96];
-    std::snprintf(cores, sizeof cores, "  per server core used (%.2f cores), %zu rounds", level.server_cores,
-                  level.ratios.size());
+    std::snprintf(cores, sizeof cores, "  per server core used (%.2f cores), %zu rounds",
+                  level.server_cores, level.ratios.size());
     char spread[48];
     std::snprintf(spread, sizeof spread, " (rounds %.2f-%.2f)", level.MinRatio(), level.MaxRatio());
-    std::printf("%-48s %10.0f/s %15.0f/s %7.2f\n",
-                ("SignPayload, " + std::to_string(level.connections) + " keep-alive connections").c_str(),
-                level.rps, level.limit, level.rps / level.limit);
-    std::printf("%-48s %10.0f/s %15.0f/s %7.2f %8s%s\n", cores, per_core, level.limit, level.Ratio(),
-                target ? ">= 0.8" : "", spread);
-    const double cpu = SignLevel::Median(level.cpu_micros), sign_us = SignLevel::Median(level.sign_micros);
-    std::printf("    signetd CPU per request %.0f us = ECDSA sign %.0f us (openssl speed) + job records and "
-                "the rest %.0f us\n", cpu, sign_us, cpu - sign_us);
+    const std::string title =
+        "SignPayload, " + std::to_string(level.connections) + " keep-alive connections";
+    std::printf("%-48s %10.0f/s %15.0f/s %7.2f\n", title.c_str(), level.rps, level.limit,
+                level.rps / level.limit);
+    std::printf("%-48s %10.0f/s %15.0f/s %7.2f %8s%s\n", cores, per_core, level.limit,
+                level.Ratio(), target ? ">= 0.8" : "", spread);
+    const double cpu = SignLevel::Median(level.cpu_micros);
+    const double sign_us = SignLevel::Median(level.sign_micros);
+    std::printf("    signetd CPU per request %.0f us = ECDSA sign %.0f us (openssl speed) + job "
+                "records and the rest %.0f us\n",
+                cpu, sign_us, cpu - sign_us);
     failed += level.failed;
   }
   std::printf("%-48s %8.0f MB/s %13.0f MB/s %7.2f\n",

@@ -44,7 +44,9 @@ class BufferedServer final : public httplib::Server {
 
 // The library's listening socket (its protected member, read through a derived class).
 struct ListeningSocket : httplib::Server {
-  static socket_t Of(httplib::Server& server) { return (server.*(&ListeningSocket::svr_sock_)).load(); }
+  static socket_t Of(httplib::Server& server) {
+    return (server.*(&ListeningSocket::svr_sock_)).load();
+  }
 };
 
 // An open file whose bytes stream out as a response body, closed when the response is done.

@@ -247,7 +247,8 @@ class JsonSax {
       parent.get_ref<Json::array_t&>().push_back(std::move(value));
       return &parent.get_ref<Json::array_t&>().back();
     }
-    return &parent.get_ref<Json::object_t&>().emplace(std::move(key_), std::move(value)).first->second;
+    auto& members = parent.get_ref<Json::object_t&>();
+    return &members.emplace(std::move(key_), std::move(value)).first->second;
   }
   template <typename T>
   bool Scalar(T&& value) {

@@ -120,9 +120,9 @@ class SigningChain {
   std::vector<crypto::Certificate> certificates_;
   Status shape_;                               // the length and leaf-key checks
   std::optional<crypto::PublicKey> leaf_key_;  // set iff shape_ is OK
-  bool rules_ok_ = false;     // the chain rules without a time
-  Timestamp valid_from_{};    // the latest not_before
-  Timestamp valid_until_{};   // the earliest not_after
+  bool rules_ok_ = false;                      // the chain rules without a time
+  Timestamp valid_from_{};                     // the latest not_before
+  Timestamp valid_until_{};                    // the earliest not_after
 };
 
 }  // namespace signet::notary

@@ -11,8 +11,8 @@
 
 #include <atomic>
 #include <chrono>
-#include <memory>
 #include <fstream>
+#include <memory>
 #include <string>
 #include <thread>
 #include <vector>
@@ -303,7 +303,6 @@ TEST_F(HttpServerTest, StopLetsTheRequestInFlightFinish) {
   EXPECT_TRUE(connection.ClosedWithin(milliseconds(2000)));
 }
 
-
 // A burst of connects (a CI fleet starting, a load test) must not overflow the accept queue: the
 // library listens with a backlog of 5, and Linux then drops SYNs (the client's connect() waits
 // the 1 s SYN retransmission) or resets connections the client already thinks open.
@@ -319,8 +318,9 @@ TEST_F(HttpServerTest, ABurstOfConnectsIsAcceptedAtOnce) {
       for (int i = 0; i < kPerThread; ++i) {
         const auto start = std::chrono::steady_clock::now();
         connections.push_back(std::make_unique<Connection>(server.port()));
-        const long ms = std::chrono::duration_cast<milliseconds>(
-                            std::chrono::steady_clock::now() - start).count();
+        const long ms =
+            std::chrono::duration_cast<milliseconds>(std::chrono::steady_clock::now() - start)
+                .count();
         long seen = slowest_connect_ms.load();
         while (ms > seen && !slowest_connect_ms.compare_exchange_weak(seen, ms)) {
         }

@@ -14,7 +14,8 @@ using std::chrono::minutes;
 using std::chrono::seconds;
 
 // A fresh verifier per call (no signing key cached from an earlier call).
-SigV4Result VerifyFresh(const HttpRequestView& request, const SecretLookup& secrets, Timestamp now) {
+SigV4Result VerifyFresh(const HttpRequestView& request, const SecretLookup& secrets,
+                        Timestamp now) {
   return SigV4Verifier().Verify(request, secrets, now);
 }
 

@@ -1,4 +1,5 @@
-// Fuzzes api::SigV4Verifier::Verify, the first code every API request meets, before any authentication.
+// Fuzzes api::SigV4Verifier::Verify, the first code every API request meets, before any
+// authentication.
 //
 // Input format (what the seed corpus uses), an HTTP/1.1 request head in text:
 //   METHOD SP TARGET [SP VERSION] LF       TARGET = raw path ["?" raw query]
