@@ -43,10 +43,17 @@ void CheckArity(const std::string& name, const std::vector<std::string>& label_n
   }
 }
 
-// The tuple a new series is recorded under: itself, or the overflow tuple once the family is full.
-LabelValues Bounded(const LabelValues& labels, size_t series, bool exists) {
-  if (exists || series < kMaxSeriesPerFamily) return labels;
-  return LabelValues(labels.size(), "_overflow_");
+// The series of `labels` (LabelValues or LabelViews) in a family's map, made by fresh() if new.
+// Only a new series copies its labels; once the family is full, new tuples share the overflow
+// series. Requires the family's mutex.
+template <typename Map, typename Labels, typename Fresh>
+typename Map::mapped_type& SeriesIn(Map& series, const Labels& labels, Fresh fresh) {
+  auto it = series.find(labels);
+  if (it != series.end()) return it->second;
+  LabelValues key = series.size() < kMaxSeriesPerFamily
+                        ? LabelValues(labels.begin(), labels.end())
+                        : LabelValues(labels.size(), "_overflow_");
+  return series.try_emplace(std::move(key), fresh()).first->second;
 }
 
 std::string FormatDouble(double v) {
@@ -130,27 +137,16 @@ CounterFamily::CounterFamily(std::string name, std::string help,
                              std::vector<std::string> label_names)
     : name_(std::move(name)), help_(std::move(help)), label_names_(std::move(label_names)) {}
 
-// Both forms of a label tuple find a series the same way; only a new series copies the labels.
-template <typename Labels>
-uint64_t& CounterFamily::SeriesFor(const Labels& labels) {
-  auto it = series_.find(labels);
-  if (it == series_.end()) {
-    it = series_.try_emplace(Bounded(LabelValues(labels.begin(), labels.end()), series_.size(), false), 0)
-             .first;
-  }
-  return it->second;
-}
-
 void CounterFamily::Add(const LabelValues& labels, uint64_t amount) {
   CheckArity(name_, label_names_, labels.size());
   std::lock_guard<std::mutex> lock(mu_);
-  SeriesFor(labels) += amount;
+  SeriesIn(series_, labels, [] { return uint64_t{0}; }) += amount;
 }
 
 void CounterFamily::Add(LabelViews labels, uint64_t amount) {
   CheckArity(name_, label_names_, labels.size());
   std::lock_guard<std::mutex> lock(mu_);
-  SeriesFor(labels) += amount;
+  SeriesIn(series_, labels, [] { return uint64_t{0}; }) += amount;
 }
 
 uint64_t CounterFamily::Value(const LabelValues& labels) const {
@@ -176,17 +172,10 @@ HistogramFamily::HistogramFamily(std::string name, std::string help,
       label_names_(std::move(label_names)),
       bounds_(std::move(bounds)) {}
 
-template <typename Labels>
-HistogramFamily::Series& HistogramFamily::SeriesFor(const Labels& labels) {
-  auto it = series_.find(labels);
-  if (it == series_.end()) {
-    Series fresh;
-    fresh.buckets.assign(bounds_.size() + 1, 0);
-    it = series_.try_emplace(Bounded(LabelValues(labels.begin(), labels.end()), series_.size(), false),
-                             std::move(fresh))
-             .first;
-  }
-  return it->second;
+HistogramFamily::Series HistogramFamily::FreshSeries() const {
+  Series fresh;
+  fresh.buckets.assign(bounds_.size() + 1, 0);
+  return fresh;
 }
 
 void HistogramFamily::Record(Series& series, double value) const {
@@ -201,14 +190,14 @@ void HistogramFamily::Observe(const LabelValues& labels, double value) {
   CheckArity(name_, label_names_, labels.size());
   if (std::isnan(value)) return;
   std::lock_guard<std::mutex> lock(mu_);
-  Record(SeriesFor(labels), value);
+  Record(SeriesIn(series_, labels, [this] { return FreshSeries(); }), value);
 }
 
 void HistogramFamily::Observe(LabelViews labels, double value) {
   CheckArity(name_, label_names_, labels.size());
   if (std::isnan(value)) return;
   std::lock_guard<std::mutex> lock(mu_);
-  Record(SeriesFor(labels), value);
+  Record(SeriesIn(series_, labels, [this] { return FreshSeries(); }), value);
 }
 
 uint64_t HistogramFamily::Count(const LabelValues& labels) const {

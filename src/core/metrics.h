@@ -54,11 +54,6 @@ class CounterFamily {
   CounterFamily(std::string name, std::string help, std::vector<std::string> label_names);
   void Render(std::string& out) const;
 
-  // The series of `labels` (LabelValues or LabelViews), created (or the overflow series) if
-  // new. Requires mu_.
-  template <typename Labels>
-  uint64_t& SeriesFor(const Labels& labels);
-
   const std::string name_;
   const std::string help_;
   const std::vector<std::string> label_names_;
@@ -82,9 +77,7 @@ class HistogramFamily {
   };
   HistogramFamily(std::string name, std::string help, std::vector<std::string> label_names,
                   std::vector<double> bounds);
-  // As CounterFamily::SeriesFor. Requires mu_.
-  template <typename Labels>
-  Series& SeriesFor(const Labels& labels);
+  Series FreshSeries() const;  // all buckets zero
   void Record(Series& series, double value) const;
   void Render(std::string& out) const;
 
