@@ -290,7 +290,6 @@ SigV4Verifier::~SigV4Verifier() = default;
 
 SigV4Result SigV4Verifier::Verify(const HttpRequestView& request, const SecretLookup& secrets,
                                   Timestamp now) const {
-  const SigV4VerifierOptions& options = options_;
   const Params params = ParseQuery(request.raw_query);
   const std::optional<std::string> authorization = HeaderValue(request, "authorization");
   const bool presigned = !authorization && QueryValue(params, "X-Amz-Signature").has_value();
@@ -357,20 +356,21 @@ SigV4Result SigV4Verifier::Verify(const HttpRequestView& request, const SecretLo
   }
 
   // Time window: the signature is valid within the clock skew (or until a presigned URL expires).
+  const std::chrono::seconds skew = options_.max_clock_skew;
   if (presigned) {
     if (now > *signed_at + *expires) {
       return Fail(SigV4Error::kExpired, "Request has expired");
     }
-    if (*signed_at > now + options.max_clock_skew) {
+    if (*signed_at > now + skew) {
       return Fail(SigV4Error::kExpired, "Request is not yet valid");
     }
-  } else if (*signed_at + options.max_clock_skew < now || *signed_at > now + options.max_clock_skew) {
-    const auto minutes = std::chrono::duration_cast<std::chrono::minutes>(options.max_clock_skew);
+  } else if (*signed_at + skew < now || *signed_at > now + skew) {
+    const auto minutes = std::chrono::duration_cast<std::chrono::minutes>(skew);
     const bool late = *signed_at < now;
     return Fail(SigV4Error::kExpired,
                 std::string("Signature ") + (late ? "expired: " : "not yet current: ") + amz_date +
                     (late ? " is now earlier than " : " is still later than ") +
-                    FormatAmzDate(late ? now - options.max_clock_skew : now + options.max_clock_skew) +
+                    FormatAmzDate(late ? now - skew : now + skew) +
                     " (" + FormatAmzDate(now) + (late ? " - " : " + ") +
                     std::to_string(minutes.count()) + " min.)");
   }
