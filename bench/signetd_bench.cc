@@ -174,21 +174,37 @@ signet::api::AwsResponse Must(signet::Result<signet::api::AwsResponse> r, int wa
 
 // SignPayload at one concurrency level, in rounds between `openssl speed ecdsap384` runs.
 struct SignLevel {
+  struct Round {
+    LoadResult load;
+    double limit = 0;  // the mean of the sign rates measured right before and after
+    double Ratio() const {
+      return load.server_cores > 0 ? load.rps / load.server_cores / limit : 0;
+    }
+  };
   int connections = 0;
-  std::vector<double> ratios;      // per round: requests/s per server core / adjacent sign/s
-  std::vector<double> cpu_micros;  // per round: signetd CPU per request
-  std::vector<double> sign_micros; // per round: 1 / adjacent sign/s
-  double rps = 0, server_cores = 0, limit = 0;  // means over the rounds
-  long failed = 0;
+  std::vector<Round> rounds;
 
-  static double Median(std::vector<double> v) {
+  // The median, or the mean, over the rounds of what `of` takes from a round.
+  template <typename Of>
+  double Median(Of of) const {
+    std::vector<double> v;
+    for (const Round& r : rounds) v.push_back(of(r));
     std::sort(v.begin(), v.end());
     const size_t n = v.size();
     return n == 0 ? 0 : n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
   }
-  double Ratio() const { return Median(ratios); }
-  double MinRatio() const { return *std::min_element(ratios.begin(), ratios.end()); }
-  double MaxRatio() const { return *std::max_element(ratios.begin(), ratios.end()); }
+  template <typename Of>
+  double Mean(Of of) const {
+    double sum = 0;
+    for (const Round& r : rounds) sum += of(r);
+    return rounds.empty() ? 0 : sum / double(rounds.size());
+  }
+  std::pair<double, double> RatioRange() const {
+    const auto [lo, hi] = std::minmax_element(
+        rounds.begin(), rounds.end(),
+        [](const Round& a, const Round& b) { return a.Ratio() < b.Ratio(); });
+    return {lo->Ratio(), hi->Ratio()};
+  }
 };
 
 double SignRate() {
@@ -206,14 +222,7 @@ SignLevel MeasureSignPayload(const Daemon& daemon, const AwsCredentials& creds,
     const LoadResult load = RunLoad(daemon, creds, "POST", "/signing-jobs/with-payload", body,
                                     connections, seconds);
     const double after = SignRate();
-    const double limit = (before + after) / 2;
-    level.ratios.push_back(load.server_cores > 0 ? load.rps / load.server_cores / limit : 0);
-    level.cpu_micros.push_back(load.CpuMicrosPerRequest());
-    level.sign_micros.push_back(1e6 / limit);
-    level.rps += load.rps / rounds;
-    level.server_cores += load.server_cores / rounds;
-    level.limit += limit / rounds;
-    level.failed += load.failed;
+    level.rounds.push_back({load, (before + after) / 2});
     before = after;
   }
   return level;
@@ -323,25 +332,29 @@ int main(int argc, char** argv) {
   std::printf("\n%-48s %12s %18s %7s %8s\n", "signetd", "rate", "machine limit", "ratio", "target");
   long failed = floor.failed;
   for (const SignLevel& level : sign) {
+    using Round = SignLevel::Round;
     const bool target = &level == &sign.back();
-    const double per_core = level.server_cores > 0 ? level.rps / level.server_cores : 0;
-    char cores[96];
-    std::snprintf(cores, sizeof cores, "  per server core used (%.2f cores), %zu rounds",
-                  level.server_cores, level.ratios.size());
+    const double rps = level.Mean([](const Round& r) { return r.load.rps; });
+    const double cores = level.Mean([](const Round& r) { return r.load.server_cores; });
+    const double limit = level.Mean([](const Round& r) { return r.limit; });
+    const auto [low, high] = level.RatioRange();
+    char used[96];
+    std::snprintf(used, sizeof used, "  per server core used (%.2f cores), %zu rounds", cores,
+                  level.rounds.size());
     char spread[48];
-    std::snprintf(spread, sizeof spread, " (rounds %.2f-%.2f)", level.MinRatio(), level.MaxRatio());
+    std::snprintf(spread, sizeof spread, " (rounds %.2f-%.2f)", low, high);
     const std::string title =
         "SignPayload, " + std::to_string(level.connections) + " keep-alive connections";
-    std::printf("%-48s %10.0f/s %15.0f/s %7.2f\n", title.c_str(), level.rps, level.limit,
-                level.rps / level.limit);
-    std::printf("%-48s %10.0f/s %15.0f/s %7.2f %8s%s\n", cores, per_core, level.limit,
-                level.Ratio(), target ? ">= 0.8" : "", spread);
-    const double cpu = SignLevel::Median(level.cpu_micros);
-    const double sign_us = SignLevel::Median(level.sign_micros);
+    std::printf("%-48s %10.0f/s %15.0f/s %7.2f\n", title.c_str(), rps, limit, rps / limit);
+    std::printf("%-48s %10.0f/s %15.0f/s %7.2f %8s%s\n", used, cores > 0 ? rps / cores : 0, limit,
+                level.Median([](const Round& r) { return r.Ratio(); }), target ? ">= 0.8" : "",
+                spread);
+    const double cpu = level.Median([](const Round& r) { return r.load.CpuMicrosPerRequest(); });
+    const double sign_us = level.Median([](const Round& r) { return 1e6 / r.limit; });
     std::printf("    signetd CPU per request %.0f us = ECDSA sign %.0f us (openssl speed) + job "
                 "records and the rest %.0f us\n",
                 cpu, sign_us, cpu - sign_us);
-    failed += level.failed;
+    for (const Round& r : level.rounds) failed += r.load.failed;
   }
   std::printf("%-48s %8.0f MB/s %13.0f MB/s %7.2f\n",
               ("StartSigningJob, " + std::to_string(zip_mb) + " MiB ZIP (start->Succeeded)").c_str(),
