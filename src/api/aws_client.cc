@@ -7,7 +7,11 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <charconv>
+#include <chrono>
+#include <optional>
 
+#include "api/http_connection.h"
 #include "api/sigv4.h"
 #include "core/encoding.h"
 #include "core/file.h"
@@ -16,7 +20,7 @@
 namespace signet::api {
 
 struct AwsClient::Impl {
-  std::unique_ptr<httplib::Client> http;
+  std::unique_ptr<httplib::ClientImpl> http;
   std::string host_header;
   AwsCredentials credentials;
   const Clock* clock;
@@ -48,6 +52,57 @@ struct Fd {
   }
 };
 
+// The library's plain-HTTP client, sending each request in one piece. The library writes a
+// request's head and its body with separate send calls: two TCP segments, and a server woken by
+// the head must wait again for the body. The AWS SDKs send a small request in one segment. Here
+// each request runs over an HttpConnectionStream, which holds what is written until the
+// response is read (a body over its buffer goes out at once).
+class CoalescingClient final : public httplib::ClientImpl {
+ public:
+  using httplib::ClientImpl::ClientImpl;
+
+ private:
+  static std::chrono::milliseconds Timeout(time_t sec, time_t usec) {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::seconds(sec) +
+                                                                 std::chrono::microseconds(usec));
+  }
+
+  bool process_socket(const Socket& socket,
+                      std::function<bool(httplib::Stream& strm)> callback) override {
+    HttpConnectionStream stream(socket.sock, Timeout(read_timeout_sec_, read_timeout_usec_),
+                                Timeout(write_timeout_sec_, write_timeout_usec_));
+    return callback(stream) && stream.Flush();
+  }
+};
+
+// The library's client for http(s)://HOST[:PORT] (HOST may be a bracketed IPv6 address), or
+// null if the port is not a number from 1 to 65535.
+std::unique_ptr<httplib::ClientImpl> HttpClientFor(bool https, std::string_view host_port) {
+  std::string_view host = host_port;
+  std::optional<std::string_view> port_text;
+  if (host_port.starts_with('[')) {
+    const size_t close = host_port.find(']');
+    if (close == std::string_view::npos) return nullptr;
+    host = host_port.substr(1, close - 1);
+    std::string_view rest = host_port.substr(close + 1);
+    if (!rest.empty()) {
+      if (!rest.starts_with(':')) return nullptr;
+      port_text = rest.substr(1);
+    }
+  } else if (const size_t colon = host_port.rfind(':'); colon != std::string_view::npos) {
+    host = host_port.substr(0, colon);
+    port_text = host_port.substr(colon + 1);
+  }
+  int port = https ? 443 : 80;
+  if (port_text) {
+    const auto [end, ec] = std::from_chars(port_text->begin(), port_text->end(), port);
+    if (ec != std::errc() || end != port_text->end() || port < 1 || port > 65535) return nullptr;
+  }
+  if (host.empty()) return nullptr;
+  if (https) return std::make_unique<httplib::SSLClient>(std::string(host), port);
+  return std::make_unique<CoalescingClient>(std::string(host), port);
+}
+
 }  // namespace
 
 AwsClient::AwsClient(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -73,7 +128,11 @@ Result<std::unique_ptr<AwsClient>> AwsClient::Create(std::string_view endpoint,
                                 "' must be http(s)://HOST[:PORT]");
   }
   auto impl = std::make_unique<Impl>();
-  impl->http = std::make_unique<httplib::Client>(url);
+  impl->http = HttpClientFor(url.substr(0, scheme_end) == "https", url.substr(scheme_end + 3));
+  if (!impl->http) {
+    return InvalidArgumentError("endpoint '" + std::string(endpoint) +
+                                "' must be http(s)://HOST[:PORT] with a port from 1 to 65535");
+  }
   impl->http->set_keep_alive(true);
   impl->http->set_tcp_nodelay(true);
   impl->http->set_read_timeout(300, 0);

@@ -1,5 +1,6 @@
 // HttpConnectionStream: cpp-httplib's Stream over one accepted TCP connection, for its whole
-// keep-alive life, built to spend as few system calls per request as the protocol allows.
+// keep-alive life, built to spend as few system calls per request as the protocol allows. The
+// client (AwsClient) uses one per request too, so that a request's head and body leave together.
 //
 // The library's own stream (0.11.4) is made anew for every request and polls before every
 // recv and send (a send polls twice: writable, then "still alive"), sends the response head and
