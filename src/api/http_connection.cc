@@ -61,17 +61,19 @@ int HttpConnectionStream::Poll(short events, milliseconds timeout, short* revent
   }
 }
 
-bool HttpConnectionStream::WaitForRequest(milliseconds idle) {
-  if (in_begin_ < in_end_) return true;
-  if (idle.count() <= 0) return Poll(POLLIN, idle, nullptr) > 0;
-  // One blocking recv bounded by SO_RCVTIMEO (set once per connection) instead of a poll and
+HttpConnectionStream::Wait HttpConnectionStream::WaitForRequest(milliseconds idle) {
+  if (in_begin_ < in_end_) return Wait::kReady;
+  auto poll_once = [&] {
+    const int n = Poll(POLLIN, idle, nullptr);
+    return n > 0 ? Wait::kReady : n == 0 ? Wait::kTimedOut : Wait::kFailed;
+  };
+  if (idle.count() <= 0) return poll_once();
+  // One blocking recv bounded by SO_RCVTIMEO (set when the wait changes) instead of a poll and
   // then a recv. Reads within a request never block on it (MSG_DONTWAIT, then poll).
   if (receive_timeout_ != idle) {
     const timeval tv{static_cast<time_t>(idle.count() / 1000),
                      static_cast<suseconds_t>(idle.count() % 1000 * 1000)};
-    if (::setsockopt(sock_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) != 0) {
-      return Poll(POLLIN, idle, nullptr) > 0;
-    }
+    if (::setsockopt(sock_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) != 0) return poll_once();
     receive_timeout_ = idle;
   }
   if (in_.empty()) in_.resize(kReadBuffer);
@@ -80,10 +82,11 @@ bool HttpConnectionStream::WaitForRequest(milliseconds idle) {
     if (n > 0) {
       in_begin_ = 0;
       in_end_ = static_cast<size_t>(n);
-      return true;
+      return Wait::kReady;
     }
-    if (n == 0) return true;  // EOF: the parser sees it and the connection ends
-    if (errno != EINTR) return false;  // timed out (EAGAIN) or the connection failed
+    if (n == 0) return Wait::kReady;  // EOF: the parser sees it and the connection ends
+    if (errno == EINTR) continue;
+    return errno == EAGAIN || errno == EWOULDBLOCK ? Wait::kTimedOut : Wait::kFailed;
   }
 }
 

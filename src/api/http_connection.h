@@ -44,10 +44,14 @@ class HttpConnectionStream final : public httplib::Stream {
   HttpConnectionStream(const HttpConnectionStream&) = delete;
   HttpConnectionStream& operator=(const HttpConnectionStream&) = delete;
 
-  // Waits up to `idle` for the next request and reads what has arrived of it (true also on
-  // EOF, which the request parser then sees); false when the wait timed out or the connection
-  // failed. Buffered input counts as arrived. Call after Flush: it does not send.
-  bool WaitForRequest(std::chrono::milliseconds idle);
+  enum class Wait {
+    kReady,     // bytes of the next request arrived (or EOF, which the request parser then sees)
+    kTimedOut,  // nothing arrived within the wait
+    kFailed,    // the connection failed
+  };
+  // Waits up to `idle` for the next request and reads what has arrived of it. Buffered input
+  // counts as arrived. Call after Flush: it does not send.
+  Wait WaitForRequest(std::chrono::milliseconds idle);
   // Sends everything buffered. False if the connection failed or a send timed out; after a
   // failure every write and flush fails.
   bool Flush();

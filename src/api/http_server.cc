@@ -6,8 +6,15 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <mutex>
 #include <string_view>
+#include <thread>
+#include <vector>
 
 #include "api/http_connection.h"
 
@@ -18,28 +25,134 @@ std::chrono::milliseconds Millis(time_t sec, time_t usec) {
   return std::chrono::milliseconds(sec * 1000 + usec / 1000);
 }
 
+// httplib's TaskQueue: `threads` workers taking connections in arrival order, which tells
+// whether a connection waits with every worker busy. The library's ThreadPool does the same
+// without telling: since a worker serves one keep-alive connection for its whole life, more
+// connections than workers (SDK connection pools across a CI fleet) would wait until one closes.
+class WorkerPool final : public httplib::TaskQueue {
+ public:
+  explicit WorkerPool(int threads) {
+    workers_.reserve(static_cast<size_t>(threads));
+    for (int i = 0; i < threads; ++i) workers_.emplace_back([this] { Work(); });
+  }
+
+  void enqueue(std::function<void()> fn) override {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      jobs_.push_back(std::move(fn));
+      queued_.store(jobs_.size(), std::memory_order_relaxed);
+    }
+    cv_.notify_one();
+  }
+
+  // Runs what is queued, then joins the workers.
+  void shutdown() override {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      shutdown_ = true;
+    }
+    cv_.notify_all();
+    for (std::thread& worker : workers_) worker.join();
+  }
+
+  // A connection waits that no idle worker is about to take. Read without the lock: a stale
+  // answer only delays or hastens one connection's hand-over by a request.
+  bool Starved() const {
+    return queued_.load(std::memory_order_relaxed) > idle_.load(std::memory_order_relaxed);
+  }
+
+ private:
+  void Work() {
+    for (;;) {
+      std::function<void()> job;
+      {
+        std::unique_lock<std::mutex> lock(mu_);
+        idle_.fetch_add(1, std::memory_order_relaxed);
+        cv_.wait(lock, [this] { return !jobs_.empty() || shutdown_; });
+        idle_.fetch_sub(1, std::memory_order_relaxed);
+        if (jobs_.empty()) return;  // shut down, and nothing left to run
+        job = std::move(jobs_.front());
+        jobs_.pop_front();
+        queued_.store(jobs_.size(), std::memory_order_relaxed);
+      }
+      job();
+    }
+  }
+
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<std::function<void()>> jobs_;
+  bool shutdown_ = false;
+  std::atomic<size_t> queued_{0};
+  std::atomic<size_t> idle_{0};
+  std::vector<std::thread> workers_;
+};
+
 // The library's server with its per-connection loop replaced (the virtual the library provides
 // for this): the same sequence of requests on one connection (keep-alive count, idle timeout,
-// stop between requests, shutdown and close at the end), over an HttpConnectionStream.
+// stop between requests, shutdown and close at the end), over an HttpConnectionStream. A
+// connection also gives up its worker when another one waits for a worker with all of them
+// busy: a busy one by answering its current request with "Connection: close" (clients reconnect
+// and queue behind), an idle one after kIdleSlice without a request (as at the idle timeout).
 class BufferedServer final : public httplib::Server {
+ public:
+  static constexpr std::chrono::milliseconds kIdleSlice{100};
+
+  explicit BufferedServer(int threads) {
+    new_task_queue = [this, threads] {
+      auto* pool = new WorkerPool(threads);
+      pool_.store(pool);
+      return pool;
+    };
+  }
+
  private:
+  bool Starved() const {
+    const WorkerPool* pool = pool_.load();
+    return pool != nullptr && pool->Starved();
+  }
+
+  // Waits up to `idle` for the next request, in slices of kIdleSlice (SO_RCVTIMEO, so no system
+  // call more while requests keep coming); false when none came, another connection needs the
+  // worker, or the server is stopping (Stop() does not wait out idle clients).
+  bool WaitForNextRequest(HttpConnectionStream& stream, std::chrono::milliseconds idle) const {
+    const auto deadline = std::chrono::steady_clock::now() + idle;
+    for (std::chrono::milliseconds wait = std::min(idle, kIdleSlice);;) {
+      switch (stream.WaitForRequest(wait)) {
+        case HttpConnectionStream::Wait::kReady:
+          return true;
+        case HttpConnectionStream::Wait::kFailed:
+          return false;
+        case HttpConnectionStream::Wait::kTimedOut:
+          break;
+      }
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+          deadline - std::chrono::steady_clock::now());
+      if (left.count() <= 0 || Starved() || svr_sock_ == INVALID_SOCKET) return false;
+      wait = std::min(left, kIdleSlice);
+    }
+  }
+
   bool process_and_close_socket(socket_t sock) override {
     HttpConnectionStream stream(sock, Millis(read_timeout_sec_, read_timeout_usec_),
                                 Millis(write_timeout_sec_, write_timeout_usec_));
     const std::chrono::seconds idle(keep_alive_timeout_sec_);
     bool ok = false;
     for (size_t left = keep_alive_max_count_; left > 0 && svr_sock_ != INVALID_SOCKET; --left) {
-      if (!stream.WaitForRequest(idle)) break;
+      if (!WaitForNextRequest(stream, idle)) break;
+      const bool last = left == 1 || Starved();
       bool connection_closed = false;
-      ok = process_request(stream, /*close_connection=*/left == 1, connection_closed, nullptr);
+      ok = process_request(stream, /*close_connection=*/last, connection_closed, nullptr);
       // The response goes out now, before the wait for the next request.
       if (!stream.Flush()) ok = false;
-      if (!ok || connection_closed) break;
+      if (!ok || connection_closed || last) break;
     }
     ::shutdown(sock, SHUT_RDWR);
     ::close(sock);
     return ok;
   }
+
+  std::atomic<const WorkerPool*> pool_{nullptr};
 };
 
 // The library's listening socket (its protected member, read through a derived class).
@@ -122,14 +235,15 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Bind(const HttpServerOptions& op
                                   options.tls_key_file);
     }
     impl->server = std::move(server);
-  } else if (options.buffered_connections) {
-    impl->server = std::make_unique<BufferedServer>();
+  }
+  const int threads = std::max(4, options.worker_threads);
+  if (!tls && options.buffered_connections) {
+    impl->server = std::make_unique<BufferedServer>(threads);
   } else {
-    impl->server = std::make_unique<httplib::Server>();
+    if (!tls) impl->server = std::make_unique<httplib::Server>();
+    impl->server->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   }
   httplib::Server& server = *impl->server;
-  const int threads = std::max(4, options.worker_threads);
-  server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   server.set_tcp_nodelay(true);
   // The library's default also sets SO_REUSEPORT, which lets a second signetd share a port
   // silently; a port in use must be an error.

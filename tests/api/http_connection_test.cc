@@ -142,10 +142,10 @@ TEST(HttpConnectionStreamTest, KeepsPipelinedBytesAcrossRequests) {
   SocketPair pair;
   auto stream = Stream(pair);
   pair.ClientSend("first|second");
-  ASSERT_TRUE(stream.WaitForRequest(milliseconds(2000)));
+  ASSERT_EQ(stream.WaitForRequest(milliseconds(2000)), HttpConnectionStream::Wait::kReady);
   EXPECT_EQ(ReadAll(stream, 6), "first|");
   // The rest was read along with the first request: no wait, nothing lost.
-  ASSERT_TRUE(stream.WaitForRequest(milliseconds(0)));
+  ASSERT_EQ(stream.WaitForRequest(milliseconds(0)), HttpConnectionStream::Wait::kReady);
   EXPECT_EQ(ReadAll(stream, 6), "second");
 }
 
@@ -162,7 +162,7 @@ TEST(HttpConnectionStreamTest, WaitForRequestTimesOutWhenIdle) {
   SocketPair pair;
   auto stream = Stream(pair);
   const auto start = std::chrono::steady_clock::now();
-  EXPECT_FALSE(stream.WaitForRequest(milliseconds(150)));
+  EXPECT_EQ(stream.WaitForRequest(milliseconds(150)), HttpConnectionStream::Wait::kTimedOut);
   EXPECT_GE(std::chrono::steady_clock::now() - start, milliseconds(140));
   // The idle timeout does not apply within a request: a read still waits its own timeout.
   std::thread client([&] {
@@ -178,9 +178,20 @@ TEST(HttpConnectionStreamTest, EndOfStreamIsSeenByTheReader) {
   auto stream = Stream(pair);
   ::close(pair.client);
   pair.client = -1;
-  ASSERT_TRUE(stream.WaitForRequest(milliseconds(2000)));
+  ASSERT_EQ(stream.WaitForRequest(milliseconds(2000)), HttpConnectionStream::Wait::kReady);
   char c;
   EXPECT_EQ(stream.read(&c, 1), 0);
+}
+
+// The server ends the connection instead of waiting on it again.
+TEST(HttpConnectionStreamTest, AResetConnectionFailsTheWait) {
+  SocketPair pair;
+  auto stream = Stream(pair);
+  const linger reset{1, 0};  // close sends RST
+  ASSERT_EQ(::setsockopt(pair.client, SOL_SOCKET, SO_LINGER, &reset, sizeof(reset)), 0);
+  ::close(pair.client);
+  pair.client = -1;
+  EXPECT_EQ(stream.WaitForRequest(milliseconds(2000)), HttpConnectionStream::Wait::kFailed);
 }
 
 TEST(HttpConnectionStreamTest, ReadTimesOut) {

@@ -156,6 +156,11 @@ class HttpServerTest : public ::testing::Test {
     options.buffered_connections = buffered;
     return RunningServer(options, TestHandler(file_));
   }
+  RunningServer StartWithKeepAliveTimeout(std::chrono::seconds timeout) {
+    HttpServerOptions options;
+    options.keep_alive_timeout = timeout;
+    return Start(true, options);
+  }
   test::TempDir dir_;
   std::filesystem::path file_ = dir_.path() / "object";
 };
@@ -276,9 +281,7 @@ TEST_F(HttpServerTest, ConnectionCloseFromTheClientIsHonoured) {
 }
 
 TEST_F(HttpServerTest, IdleConnectionIsClosedAfterTheKeepAliveTimeout) {
-  HttpServerOptions options;
-  options.keep_alive_timeout = std::chrono::seconds(1);
-  RunningServer server = Start(true, options);
+  RunningServer server = StartWithKeepAliveTimeout(std::chrono::seconds(1));
   Connection connection(server.port());
   connection.Send(Get("/bytes/1"));
   EXPECT_FALSE(connection.Response().empty());
@@ -289,9 +292,7 @@ TEST_F(HttpServerTest, IdleConnectionIsClosedAfterTheKeepAliveTimeout) {
 }
 
 TEST_F(HttpServerTest, StopLetsTheRequestInFlightFinish) {
-  HttpServerOptions options;
-  options.keep_alive_timeout = std::chrono::seconds(1);
-  RunningServer server = Start(true, options);
+  RunningServer server = StartWithKeepAliveTimeout(std::chrono::seconds(1));
   Connection connection(server.port());
   connection.Send(Get("/slow"));
   std::this_thread::sleep_for(milliseconds(100));
@@ -299,6 +300,19 @@ TEST_F(HttpServerTest, StopLetsTheRequestInFlightFinish) {
   const std::string response = connection.Response();
   EXPECT_EQ(response.substr(response.size() - 4), "slow");
   stopper.join();
+  EXPECT_TRUE(server.served());
+  EXPECT_TRUE(connection.ClosedWithin(milliseconds(2000)));
+}
+
+// An idle keep-alive client does not hold a graceful stop for the keep-alive timeout.
+TEST_F(HttpServerTest, StopDoesNotWaitOutIdleClients) {
+  RunningServer server = StartWithKeepAliveTimeout(std::chrono::seconds(5));
+  Connection connection(server.port());
+  connection.Send(Get("/bytes/1"));
+  ASSERT_FALSE(connection.Response().empty());
+  const auto start = std::chrono::steady_clock::now();
+  server.Stop();
+  EXPECT_LT(std::chrono::steady_clock::now() - start, milliseconds(1000));
   EXPECT_TRUE(server.served());
   EXPECT_TRUE(connection.ClosedWithin(milliseconds(2000)));
 }
@@ -336,6 +350,68 @@ TEST_F(HttpServerTest, ABurstOfConnectsIsAcceptedAtOnce) {
   for (auto& t : threads) t.join();
   EXPECT_EQ(answered.load(), kThreads * kPerThread);
   EXPECT_LT(slowest_connect_ms.load(), 500) << "a SYN was dropped: the accept queue overflowed";
+}
+
+// More keep-alive connections than workers: a worker serves one connection for its whole life,
+// so without a hand-over the fifth connection below would wait for the keep-alive timeout (idle
+// holders) or for ever (busy ones).
+TEST_F(HttpServerTest, IdleConnectionsGiveUpTheirWorkersToAWaitingOne) {
+  HttpServerOptions options;
+  options.worker_threads = 4;
+  options.keep_alive_timeout = std::chrono::seconds(5);
+  RunningServer server = Start(true, options);
+  std::vector<std::unique_ptr<Connection>> holders;
+  for (int i = 0; i < 4; ++i) {
+    holders.push_back(std::make_unique<Connection>(server.port()));
+    holders.back()->Send(Get("/bytes/1"));
+    const std::string response = holders.back()->Response();
+    ASSERT_NE(response.find("Keep-Alive: timeout=5"), std::string::npos) << response;
+  }
+  Connection waiting(server.port());
+  const auto start = std::chrono::steady_clock::now();
+  waiting.Send(Get("/bytes/2"));
+  EXPECT_NE(waiting.Response().find("\r\n\r\n" + Pattern(2)), std::string::npos);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, milliseconds(2000));
+  int closed = 0;
+  for (auto& holder : holders) closed += holder->ClosedWithin(milliseconds(0)) ? 1 : 0;
+  EXPECT_GE(closed, 1);
+}
+
+TEST_F(HttpServerTest, BusyConnectionsHandOverWhenOneWaits) {
+  HttpServerOptions options;
+  options.worker_threads = 4;
+  RunningServer server = Start(true, options);
+  std::atomic<bool> stop{false};
+  std::atomic<int> handovers{0};
+  std::atomic<int> failures{0};
+  std::vector<std::thread> busy;
+  for (int i = 0; i < 4; ++i) {
+    busy.emplace_back([&] {
+      auto connection = std::make_unique<Connection>(server.port());
+      const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(6);
+      while (!stop && std::chrono::steady_clock::now() < give_up) {
+        connection->Send(Get("/bytes/1"));
+        const std::string response = connection->Response();
+        if (response.find("\r\n\r\n" + Pattern(1)) == std::string::npos) ++failures;
+        if (response.find("Connection: close\r\n") != std::string::npos) {
+          ++handovers;  // the client reconnects and queues behind, as an SDK would
+          connection = std::make_unique<Connection>(server.port());
+        }
+      }
+    });
+  }
+  std::this_thread::sleep_for(milliseconds(200));  // every worker busy with a keep-alive client
+  Connection waiting(server.port());
+  const auto start = std::chrono::steady_clock::now();
+  waiting.Send(Get("/bytes/2"));
+  const std::string response = waiting.Response();
+  const auto took = std::chrono::steady_clock::now() - start;
+  stop = true;
+  for (auto& t : busy) t.join();
+  EXPECT_NE(response.find("\r\n\r\n" + Pattern(2)), std::string::npos);
+  EXPECT_LT(took, milliseconds(2000));
+  EXPECT_GE(handovers.load(), 1);
+  EXPECT_EQ(failures.load(), 0);
 }
 
 }  // namespace
