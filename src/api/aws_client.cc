@@ -15,6 +15,7 @@
 #include "api/sigv4.h"
 #include "core/encoding.h"
 #include "core/file.h"
+#include "core/host_port.h"
 #include "crypto/digest.h"
 
 namespace signet::api {
@@ -78,29 +79,16 @@ class CoalescingClient final : public httplib::ClientImpl {
 // The library's client for http(s)://HOST[:PORT] (HOST may be a bracketed IPv6 address), or
 // null if the port is not a number from 1 to 65535.
 std::unique_ptr<httplib::ClientImpl> HttpClientFor(bool https, std::string_view host_port) {
-  std::string_view host = host_port;
-  std::optional<std::string_view> port_text;
-  if (host_port.starts_with('[')) {
-    const size_t close = host_port.find(']');
-    if (close == std::string_view::npos) return nullptr;
-    host = host_port.substr(1, close - 1);
-    std::string_view rest = host_port.substr(close + 1);
-    if (!rest.empty()) {
-      if (!rest.starts_with(':')) return nullptr;
-      port_text = rest.substr(1);
-    }
-  } else if (const size_t colon = host_port.rfind(':'); colon != std::string_view::npos) {
-    host = host_port.substr(0, colon);
-    port_text = host_port.substr(colon + 1);
-  }
+  const std::optional<HostPort> parts = SplitHostPort(host_port);
+  if (!parts || parts->host.empty()) return nullptr;
   int port = https ? 443 : 80;
-  if (port_text) {
-    const auto [end, ec] = std::from_chars(port_text->begin(), port_text->end(), port);
-    if (ec != std::errc() || end != port_text->end() || port < 1 || port > 65535) return nullptr;
+  if (const auto& text = parts->port) {
+    const auto [end, ec] = std::from_chars(text->begin(), text->end(), port);
+    if (ec != std::errc() || end != text->end() || port < 1 || port > 65535) return nullptr;
   }
-  if (host.empty()) return nullptr;
-  if (https) return std::make_unique<httplib::SSLClient>(std::string(host), port);
-  return std::make_unique<CoalescingClient>(std::string(host), port);
+  const std::string host(parts->host);
+  if (https) return std::make_unique<httplib::SSLClient>(host, port);
+  return std::make_unique<CoalescingClient>(host, port);
 }
 
 }  // namespace

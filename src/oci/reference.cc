@@ -1,7 +1,9 @@
 #include "oci/reference.h"
 
+#include <optional>
 #include <string>
 
+#include "core/host_port.h"
 #include "oci/digest.h"
 
 namespace signet::oci {
@@ -31,24 +33,15 @@ bool IsValidPathComponent(std::string_view c) {
 // host[:port], where host is a DNS name, an IPv4 address or a bracketed IPv6 address.
 bool IsValidRegistry(std::string_view registry) {
   if (registry.empty() || registry.size() > 255) return false;
-  std::string_view host = registry;
-  if (host.front() == '[') {
-    const size_t close = host.find(']');
-    if (close == std::string_view::npos) return false;
-    std::string_view rest = host.substr(close + 1);
-    if (!rest.empty() && rest.front() != ':') return false;
-    host = rest;
-    if (host.empty()) return true;
+  const std::optional<HostPort> parts = SplitHostPort(registry);
+  if (!parts) return false;
+  if (const auto& port = parts->port;
+      port && (port->empty() || port->size() > 5 ||
+               port->find_first_not_of("0123456789") != std::string_view::npos)) {
+    return false;
   }
-  const size_t colon = host.rfind(':');
-  if (colon != std::string_view::npos) {
-    const std::string_view port = host.substr(colon + 1);
-    if (port.empty() || port.size() > 5 || port.find_first_not_of("0123456789") != port.npos) {
-      return false;
-    }
-    host = host.substr(0, colon);
-  }
-  if (registry.front() == '[') return true;
+  if (parts->bracketed) return true;
+  const std::string_view host = parts->host;
   if (host.empty()) return false;
   for (char c : host) {
     const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
