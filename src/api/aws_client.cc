@@ -8,7 +8,6 @@
 
 #include <algorithm>
 #include <charconv>
-#include <chrono>
 #include <optional>
 
 #include "api/http_connection.h"
@@ -63,15 +62,10 @@ class CoalescingClient final : public httplib::ClientImpl {
   using httplib::ClientImpl::ClientImpl;
 
  private:
-  static std::chrono::milliseconds Timeout(time_t sec, time_t usec) {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::seconds(sec) +
-                                                                 std::chrono::microseconds(usec));
-  }
-
   bool process_socket(const Socket& socket,
                       std::function<bool(httplib::Stream& strm)> callback) override {
-    HttpConnectionStream stream(socket.sock, Timeout(read_timeout_sec_, read_timeout_usec_),
-                                Timeout(write_timeout_sec_, write_timeout_usec_));
+    HttpConnectionStream stream(socket.sock, HttpTimeout(read_timeout_sec_, read_timeout_usec_),
+                                HttpTimeout(write_timeout_sec_, write_timeout_usec_));
     return callback(stream) && stream.Flush();
   }
 };

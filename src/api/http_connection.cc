@@ -43,6 +43,11 @@ void LookUpAddress(int sock, Lookup lookup, std::string& ip, int& port) {
 
 }  // namespace
 
+milliseconds HttpTimeout(time_t seconds, time_t microseconds) {
+  return std::chrono::duration_cast<milliseconds>(std::chrono::seconds(seconds) +
+                                                  std::chrono::microseconds(microseconds));
+}
+
 HttpConnectionStream::HttpConnectionStream(int sock, milliseconds read_timeout,
                                            milliseconds write_timeout)
     : sock_(sock), read_timeout_(read_timeout), write_timeout_(write_timeout) {}

@@ -32,6 +32,9 @@
 
 namespace signet::api {
 
+// A timeout as the library keeps it (seconds and microseconds), for HttpConnectionStream.
+std::chrono::milliseconds HttpTimeout(time_t seconds, time_t microseconds);
+
 class HttpConnectionStream final : public httplib::Stream {
  public:
   // Output beyond this is sent at once instead of waiting for the end of the request.

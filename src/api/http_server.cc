@@ -21,10 +21,6 @@
 namespace signet::api {
 namespace {
 
-std::chrono::milliseconds Millis(time_t sec, time_t usec) {
-  return std::chrono::milliseconds(sec * 1000 + usec / 1000);
-}
-
 // httplib's TaskQueue: `threads` workers taking connections in arrival order, which tells
 // whether a connection waits with every worker busy. The library's ThreadPool does the same
 // without telling: since a worker serves one keep-alive connection for its whole life, more
@@ -134,8 +130,8 @@ class BufferedServer final : public httplib::Server {
   }
 
   bool process_and_close_socket(socket_t sock) override {
-    HttpConnectionStream stream(sock, Millis(read_timeout_sec_, read_timeout_usec_),
-                                Millis(write_timeout_sec_, write_timeout_usec_));
+    HttpConnectionStream stream(sock, HttpTimeout(read_timeout_sec_, read_timeout_usec_),
+                                HttpTimeout(write_timeout_sec_, write_timeout_usec_));
     const std::chrono::seconds idle(keep_alive_timeout_sec_);
     bool ok = false;
     for (size_t left = keep_alive_max_count_; left > 0 && svr_sock_ != INVALID_SOCKET; --left) {
