@@ -81,9 +81,9 @@ HttpConnectionStream::Wait HttpConnectionStream::WaitForRequest(milliseconds idl
     if (::setsockopt(sock_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) != 0) return poll_once();
     receive_timeout_ = idle;
   }
-  if (in_.empty()) in_.resize(kReadBuffer);
+  char* const buffer = InputBuffer();
   for (;;) {
-    const ssize_t n = ::recv(sock_, in_.data(), in_.size(), 0);
+    const ssize_t n = ::recv(sock_, buffer, kReadBuffer, 0);
     if (n > 0) {
       in_begin_ = 0;
       in_end_ = static_cast<size_t>(n);
@@ -107,6 +107,12 @@ bool HttpConnectionStream::is_writable() const {
   return (revents & (POLLRDHUP | POLLHUP | POLLERR | POLLNVAL)) == 0;
 }
 
+char* HttpConnectionStream::InputBuffer() {
+  // Not zero-filled: a client's stream lives for one request, and recv overwrites what it reads.
+  if (!in_) in_ = std::make_unique_for_overwrite<char[]>(kReadBuffer);
+  return in_.get();
+}
+
 ssize_t HttpConnectionStream::Receive(char* ptr, size_t size) {
   for (;;) {
     const ssize_t n = ::recv(sock_, ptr, size, MSG_DONTWAIT);
@@ -122,14 +128,13 @@ ssize_t HttpConnectionStream::read(char* ptr, size_t size) {
     // About to wait for the peer: what we wrote must be on its way first (100 Continue).
     if (!Flush()) return -1;
     if (size >= kReadBuffer) return Receive(ptr, size);
-    if (in_.empty()) in_.resize(kReadBuffer);
-    const ssize_t n = Receive(in_.data(), in_.size());
+    const ssize_t n = Receive(InputBuffer(), kReadBuffer);
     if (n <= 0) return n;
     in_begin_ = 0;
     in_end_ = static_cast<size_t>(n);
   }
   const size_t n = std::min(size, in_end_ - in_begin_);
-  std::memcpy(ptr, in_.data() + in_begin_, n);
+  std::memcpy(ptr, in_.get() + in_begin_, n);
   in_begin_ += n;
   return static_cast<ssize_t>(n);
 }

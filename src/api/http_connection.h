@@ -26,9 +26,9 @@
 
 #include <chrono>
 #include <cstddef>
+#include <memory>
 #include <string>
 #include <sys/types.h>
-#include <vector>
 
 namespace signet::api {
 
@@ -76,6 +76,7 @@ class HttpConnectionStream final : public httplib::Stream {
     int port = -1;
   };
 
+  char* InputBuffer();  // in_, allocated on first use
   ssize_t Receive(char* ptr, size_t size);
   // Sends `head` then `tail` completely (one sendmsg when the socket takes it all).
   bool SendAll(const char* head, size_t head_size, const char* tail, size_t tail_size);
@@ -85,7 +86,7 @@ class HttpConnectionStream final : public httplib::Stream {
   const int sock_;
   const std::chrono::milliseconds read_timeout_;
   const std::chrono::milliseconds write_timeout_;
-  std::vector<char> in_;
+  std::unique_ptr<char[]> in_;  // kReadBuffer bytes, once the first read needs them
   size_t in_begin_ = 0;
   size_t in_end_ = 0;
   std::string out_;

@@ -12,6 +12,7 @@
 #include <deque>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <string_view>
 #include <thread>
 #include <vector>
@@ -112,7 +113,8 @@ class BufferedServer final : public httplib::Server {
   // call more while requests keep coming); false when none came, another connection needs the
   // worker, or the server is stopping (Stop() does not wait out idle clients).
   bool WaitForNextRequest(HttpConnectionStream& stream, std::chrono::milliseconds idle) const {
-    const auto deadline = std::chrono::steady_clock::now() + idle;
+    // The clock is read only once a slice has passed quietly, not per request.
+    std::optional<std::chrono::steady_clock::time_point> deadline;
     for (std::chrono::milliseconds wait = std::min(idle, kIdleSlice);;) {
       switch (stream.WaitForRequest(wait)) {
         case HttpConnectionStream::Wait::kReady:
@@ -122,8 +124,9 @@ class BufferedServer final : public httplib::Server {
         case HttpConnectionStream::Wait::kTimedOut:
           break;
       }
-      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-          deadline - std::chrono::steady_clock::now());
+      const auto now = std::chrono::steady_clock::now();
+      if (!deadline) deadline = now + idle - wait;  // the first slice has just passed
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(*deadline - now);
       if (left.count() <= 0 || Starved() || svr_sock_ == INVALID_SOCKET) return false;
       wait = std::min(left, kIdleSlice);
     }
