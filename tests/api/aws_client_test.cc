@@ -1,14 +1,14 @@
 #include "api/aws_client.h"
 
-#include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <linux/tcp.h>  // tcp_info with tcpi_data_segs_in (glibc's is older)
-#include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <string>
 #include <thread>
+
+#include "testing/loopback.h"
 
 namespace signet::api {
 namespace {
@@ -25,15 +25,7 @@ AwsCredentials TestCredentials() {
 class OneRequestServer {
  public:
   OneRequestServer() {
-    listener_ = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof(addr);
-    EXPECT_EQ(::bind(listener_, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
-    EXPECT_EQ(::listen(listener_, 1), 0);
-    EXPECT_EQ(::getsockname(listener_, reinterpret_cast<sockaddr*>(&addr), &len), 0);
-    port_ = ntohs(addr.sin_port);
+    listener_ = test::ListenOnLoopback(&port_);
     thread_ = std::thread([this] { Serve(); });
   }
   ~OneRequestServer() {

@@ -12,6 +12,8 @@
 #include <thread>
 #include <vector>
 
+#include "testing/loopback.h"
+
 namespace signet::api {
 namespace {
 
@@ -24,20 +26,12 @@ struct SocketPair {
   int listen_port = 0;
   int client_port = 0;
   SocketPair() {
-    const int listener = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof(addr);
-    EXPECT_EQ(::bind(listener, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
-    EXPECT_EQ(::listen(listener, 1), 0);
-    EXPECT_EQ(::getsockname(listener, reinterpret_cast<sockaddr*>(&addr), &len), 0);
-    listen_port = ntohs(addr.sin_port);
-    client = ::socket(AF_INET, SOCK_STREAM, 0);
-    EXPECT_EQ(::connect(client, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
+    const int listener = test::ListenOnLoopback(&listen_port);
+    client = test::ConnectToLoopback(listen_port);
     server = ::accept(listener, nullptr, nullptr);
     ::close(listener);
-    len = sizeof(addr);
+    sockaddr_in addr{};
+    socklen_t len = sizeof(addr);
     EXPECT_EQ(::getsockname(client, reinterpret_cast<sockaddr*>(&addr), &len), 0);
     client_port = ntohs(addr.sin_port);
   }

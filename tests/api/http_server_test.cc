@@ -2,9 +2,7 @@
 // loop (api/http_connection.h) must answer exactly what the library's own loop answers.
 #include "api/http_server.h"
 
-#include <arpa/inet.h>
 #include <gtest/gtest.h>
-#include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -17,6 +15,7 @@
 #include <thread>
 #include <vector>
 
+#include "testing/loopback.h"
 #include "testing/temp_dir.h"
 
 namespace signet::api {
@@ -51,14 +50,7 @@ class RunningServer {
 // One client connection that reads whole responses (by Content-Length) as raw bytes.
 class Connection {
  public:
-  explicit Connection(int port) {
-    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(static_cast<uint16_t>(port));
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    EXPECT_EQ(::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
-  }
+  explicit Connection(int port) : fd_(test::ConnectToLoopback(port)) {}
   ~Connection() { ::close(fd_); }
   void Send(const std::string& s) {
     EXPECT_EQ(::send(fd_, s.data(), s.size(), MSG_NOSIGNAL), static_cast<ssize_t>(s.size()));
