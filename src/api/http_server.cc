@@ -151,6 +151,8 @@ class BufferedServer final : public httplib::Server {
     return ok;
   }
 
+  // The pool of the listen() under way (the library owns and deletes it). Read only from
+  // process_and_close_socket, which runs on that pool's workers, so never once it is gone.
   std::atomic<const WorkerPool*> pool_{nullptr};
 };
 
