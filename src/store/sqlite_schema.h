@@ -24,7 +24,7 @@
 namespace signet::store::sqlite {
 
 // The newest schema this program knows.
-inline constexpr int kSchemaVersion = 8;
+inline constexpr int kSchemaVersion = 9;
 
 // The tables that a signing profile and its permissions are read from (GetProfile,
 // ListProfilePermissions): SqliteStore's profile cache is invalidated by a change to any of their

@@ -551,7 +551,8 @@ TEST(SqliteSchemaTest, Migration8KeepsEveryJobAndUsageRecordAndItsAnswers) {
   Result<std::unique_ptr<SqliteStore>> opened = SqliteStore::Open(path);
   ASSERT_TRUE(opened.ok()) << opened.status().ToString();
   SqliteStore& store = **opened;
-  EXPECT_EQ(RawQuery(path, "SELECT MAX(version) FROM schema_version"), "8");
+  EXPECT_EQ(RawQuery(path, "SELECT MAX(version) FROM schema_version"),
+            std::to_string(sqlite::kSchemaVersion));
   EXPECT_EQ(RawQuery(path, "SELECT COUNT(*) FROM pragma_foreign_key_check"), "0");
   // No index of usage records but the one by time; the token index is partial.
   EXPECT_EQ(RawQuery(path, "SELECT group_concat(name) FROM pragma_index_list('usage_records')"),
@@ -631,6 +632,74 @@ TEST(SqliteSchemaTest, Migration8RefusesAUsageRecordOfAMissingJob) {
       << store.status().ToString();
   EXPECT_EQ(RawQuery(path, "SELECT MAX(version) FROM schema_version"), "7");
   EXPECT_EQ(RawQuery(path, "SELECT job_id FROM usage_records"), "gone");
+}
+
+// Migration 9 drops the job indexes by owner and by invoker, which no query read: every listing
+// of jobs by owner, invoker or account answers as before, newest first, across pages.
+TEST(SqliteSchemaTest, Migration9DropsTheJobIndexesNoQueryReadAndListsAsBefore) {
+  TempDir dir;
+  const std::filesystem::path path = dir.path() / "v8.db";
+  const std::string other = "222222222222";
+  SigningProfileRecord p = MakeProfile(kAcct, "prof", "VERSION0001");
+  const std::vector<SigningJobFilter> filters = {
+      {},
+      {.account = kAcct},
+      {.account = other},
+      {.job_owner = kAcct},
+      {.job_invoker = other},
+      {.job_invoker = kAcct},
+      {.account = other, .job_owner = kAcct, .status = JobStatus::kInProgress},
+  };
+  // Every page of every listing, in order.
+  const auto list_all = [&](StoreTransaction& ops) {
+    std::vector<std::vector<std::string>> listings;
+    for (const SigningJobFilter& filter : filters) {
+      std::vector<std::string> ids;
+      PageRequest page{.max_results = 2};
+      while (true) {
+        Result<Page<SigningJobRecord>> r = ops.ListJobs(filter, page);
+        EXPECT_TRUE(r.ok()) << r.status().ToString();
+        if (!r.ok()) break;
+        for (const SigningJobRecord& j : r->items) ids.push_back(j.job_id);
+        if (r->next_token.empty()) break;
+        page.token = r->next_token;
+      }
+      listings.push_back(ids);
+    }
+    return listings;
+  };
+  std::vector<std::vector<std::string>> before;
+  {
+    auto db = sqlite::Connection::Open(path.string(), std::chrono::milliseconds(1000));
+    ASSERT_TRUE(db.ok());
+    ASSERT_TRUE((*db)->Exec("PRAGMA foreign_keys = ON").ok());
+    ASSERT_TRUE(sqlite::MigrateSchema(**db, 8).ok());
+    sqlite::SqliteOperations v8(**db);
+    ASSERT_TRUE(v8.PutProfile(p).ok());
+    for (int i = 1; i <= 7; ++i) {
+      SigningJobRecord j = MakeJob(JobId(i), p, At(2000 + i));
+      if (i % 3 == 0) j.job_invoker = other;  // signed by another account through a permission
+      ASSERT_TRUE(v8.CreateJob(j).ok());
+    }
+    before = list_all(v8);
+  }
+  ASSERT_EQ(before[0].size(), 7u);
+  EXPECT_EQ(before[2], (std::vector<std::string>{JobId(6), JobId(3)}));
+
+  Result<std::unique_ptr<SqliteStore>> opened = SqliteStore::Open(path);
+  ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+  EXPECT_EQ(RawQuery(path,
+                     "SELECT group_concat(name) FROM pragma_index_list('signing_jobs') "
+                     "WHERE origin = 'c' ORDER BY name"),
+            "signing_jobs_by_client_request_token");
+  std::vector<std::vector<std::string>> after;
+  ASSERT_TRUE((*opened)
+                  ->InReadTransaction([&](StoreTransaction& tx) {
+                    after = list_all(tx);
+                    return Status::Ok();
+                  })
+                  .ok());
+  EXPECT_EQ(after, before);
 }
 
 // Migrations run with foreign keys off (migration 8 drops a table others refer to): the
