@@ -172,6 +172,29 @@ signet::api::AwsResponse Must(signet::Result<signet::api::AwsResponse> r, int wa
   return std::move(*r);
 }
 
+// The state database's write transactions and commits so far (signetd's /metrics).
+struct StoreCounts {
+  double transactions = 0;
+  double commits = 0;
+};
+
+StoreCounts ScrapeStoreCounts(const Daemon& daemon, const AwsCredentials& creds) {
+  const auto scrape =
+      Must(Client(daemon.endpoint, creds)->Send("GET", "/metrics", "", "", "signer"), 200,
+           "GET /metrics");
+  StoreCounts counts;
+  std::istringstream lines(scrape.body);
+  for (std::string line; std::getline(lines, line);) {
+    const size_t space = line.rfind(' ');
+    if (space == std::string::npos) continue;
+    const std::string name = line.substr(0, space);
+    if (name == "signet_store_write_transactions_total")
+      counts.transactions = std::stod(line.substr(space));
+    if (name == "signet_store_commits_total") counts.commits = std::stod(line.substr(space));
+  }
+  return counts;
+}
+
 // SignPayload at one concurrency level, in rounds between `openssl speed ecdsap384` runs.
 struct SignLevel {
   struct Round {
@@ -183,6 +206,7 @@ struct SignLevel {
   };
   int connections = 0;
   std::vector<Round> rounds;
+  double transactions_per_commit = 0;  // over the level's rounds, warm-ups included
 
   // The median, or the mean, over the rounds of what `of` takes from a round.
   template <typename Of>
@@ -217,6 +241,7 @@ SignLevel MeasureSignPayload(const Daemon& daemon, const AwsCredentials& creds,
                              const std::string& body, int connections, int rounds, int seconds) {
   SignLevel level;
   level.connections = connections;
+  const StoreCounts first = ScrapeStoreCounts(daemon, creds);
   double before = SignRate();
   for (int r = 0; r < rounds; ++r) {
     const LoadResult load = RunLoad(daemon, creds, "POST", "/signing-jobs/with-payload", body,
@@ -224,6 +249,11 @@ SignLevel MeasureSignPayload(const Daemon& daemon, const AwsCredentials& creds,
     const double after = SignRate();
     level.rounds.push_back({load, (before + after) / 2});
     before = after;
+  }
+  const StoreCounts last = ScrapeStoreCounts(daemon, creds);
+  if (last.commits > first.commits) {
+    level.transactions_per_commit =
+        (last.transactions - first.transactions) / (last.commits - first.commits);
   }
   return level;
 }
@@ -352,8 +382,8 @@ int main(int argc, char** argv) {
     const double cpu = level.Median([](const Round& r) { return r.load.CpuMicrosPerRequest(); });
     const double sign_us = level.Median([](const Round& r) { return 1e6 / r.limit; });
     std::printf("    signetd CPU per request %.0f us = ECDSA sign %.0f us (openssl speed) + job "
-                "records and the rest %.0f us\n",
-                cpu, sign_us, cpu - sign_us);
+                "records and the rest %.0f us; %.1f jobs per commit\n",
+                cpu, sign_us, cpu - sign_us, level.transactions_per_commit);
     for (const Round& r : level.rounds) failed += r.load.failed;
   }
   std::printf("%-48s %8.0f MB/s %13.0f MB/s %7.2f\n",

@@ -184,6 +184,45 @@ std::string S3OperationLabel(const HttpRequestView& request) {
   return (object ? "Object" : "Bucket") + std::string(method);
 }
 
+// The state database's own counts on /metrics, read from the store at each scrape.
+std::vector<metrics::ReaderRegistration> RegisterStoreMetrics(const store::SqliteStore& store) {
+  const store::SqliteStore* const db = &store;  // outlives the registrations (Parts)
+  const auto count = [db](int64_t store::SqliteStoreStats::*field) {
+    return [db, field] {
+      return metrics::ReadSeries{{{}, static_cast<uint64_t>(db->Stats().*field)}};
+    };
+  };
+  metrics::Registry& registry = metrics::DefaultMetrics();
+  std::vector<metrics::ReaderRegistration> out;
+  out.push_back(registry.Reader(
+      "signet_store_write_transactions_total",
+      "Write transactions run on the state database; those that arrive together share a commit.",
+      metrics::ReaderType::kCounter, {}, count(&store::SqliteStoreStats::transactions)));
+  out.push_back(registry.Reader(
+      "signet_store_commits_total",
+      "Durable commits of the state database, one fsync each: write transactions per commit is "
+      "the group commit's batch.",
+      metrics::ReaderType::kCounter, {}, count(&store::SqliteStoreStats::commits)));
+  out.push_back(registry.Reader(
+      "signet_store_read_transactions_total", "Read-only transactions run on the state database.",
+      metrics::ReaderType::kCounter, {}, count(&store::SqliteStoreStats::read_transactions)));
+  out.push_back(registry.Reader(
+      "signet_store_profile_cache_lookups_total",
+      "Signing profile and permission reads, answered from the profile cache (hit) or by SQL "
+      "(miss).",
+      metrics::ReaderType::kCounter, {"result"}, [db] {
+        const store::SqliteStoreStats stats = db->Stats();
+        return metrics::ReadSeries{{{"hit"}, static_cast<uint64_t>(stats.profile_cache_hits)},
+                                   {{"miss"}, static_cast<uint64_t>(stats.profile_cache_misses)}};
+      }));
+  out.push_back(registry.Reader(
+      "signet_store_writers_waiting", "Write transactions queued for the next commit right now.",
+      metrics::ReaderType::kGauge, {}, [db] {
+        return metrics::ReadSeries{{{}, static_cast<uint64_t>(db->Stats().waiting)}};
+      }));
+  return out;
+}
+
 }  // namespace
 
 // The data directory's lock, released last (Parts' first member).
@@ -200,6 +239,7 @@ struct DirectoryLock {
 struct Signetd::Parts {
   DirectoryLock lock;
   std::unique_ptr<store::SqliteStore> store;
+  std::vector<metrics::ReaderRegistration> store_metrics;  // after the store: gone before it
   std::unique_ptr<keys::FileKeyStore> keys;
   std::unique_ptr<signer::CertificateAuthority> ca;
   std::unique_ptr<store::BucketStore> buckets;
@@ -259,6 +299,7 @@ Result<std::unique_ptr<Signetd>> Signetd::Open(const SignetdConfig& config) {
   store::SqliteStoreOptions store_options;
   if (replica) store_options.profile_cache_entries = 0;
   SIGNET_ASSIGN_OR_RETURN(parts->store, store::SqliteStore::Open(dir / "signet.db", store_options));
+  parts->store_metrics = RegisterStoreMetrics(*parts->store);
   SIGNET_ASSIGN_OR_RETURN(parts->keys, keys::FileKeyStore::Open(dir / "keys"));
   SIGNET_ASSIGN_OR_RETURN(parts->ca,
                           signer::CertificateAuthority::Open(*parts->keys, dir, ca_options, now));

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <functional>
 #include <utility>
 
 namespace signet::metrics {
@@ -230,6 +231,7 @@ CounterFamily& Registry::Counter(std::string_view name, std::string_view help,
   CheckNames(name, label_names);
   std::lock_guard<std::mutex> lock(mu_);
   if (histograms_.count(name) > 0) Bug(std::string(name) + " is registered as a histogram");
+  if (readers_.count(name) > 0) Bug(std::string(name) + " is registered as a reader");
   auto it = counters_.find(name);
   if (it != counters_.end()) {
     if (it->second->label_names_ != label_names) {
@@ -253,6 +255,7 @@ HistogramFamily& Registry::Histogram(std::string_view name, std::string_view hel
   }
   std::lock_guard<std::mutex> lock(mu_);
   if (counters_.count(name) > 0) Bug(std::string(name) + " is registered as a counter");
+  if (readers_.count(name) > 0) Bug(std::string(name) + " is registered as a reader");
   auto it = histograms_.find(name);
   if (it != histograms_.end()) {
     if (it->second->label_names_ != label_names || it->second->bounds_ != bounds) {
@@ -265,21 +268,66 @@ HistogramFamily& Registry::Histogram(std::string_view name, std::string_view hel
   return *histograms_.emplace(std::string(name), std::move(family)).first->second;
 }
 
+ReaderRegistration Registry::Reader(std::string_view name, std::string_view help, ReaderType type,
+                                    std::vector<std::string> label_names, SeriesReader read) {
+  CheckNames(name, label_names);
+  if (!read) Bug(std::string(name) + " needs a reader");
+  std::lock_guard<std::mutex> lock(mu_);
+  if (counters_.count(name) > 0) Bug(std::string(name) + " is registered as a counter");
+  if (histograms_.count(name) > 0) Bug(std::string(name) + " is registered as a histogram");
+  const uint64_t id = next_reader_id_++;
+  readers_.insert_or_assign(std::string(name), ReadFamily{id, std::string(help), type,
+                                                          std::move(label_names), std::move(read)});
+  return ReaderRegistration(this, std::string(name), id);
+}
+
+void Registry::RemoveReader(const std::string& name, uint64_t id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = readers_.find(name);
+  if (it != readers_.end() && it->second.id == id) readers_.erase(it);
+}
+
+ReaderRegistration& ReaderRegistration::operator=(ReaderRegistration&& other) noexcept {
+  if (this != &other) {
+    reset();
+    registry_ = std::exchange(other.registry_, nullptr);
+    name_ = std::move(other.name_);
+    id_ = other.id_;
+  }
+  return *this;
+}
+
+void ReaderRegistration::reset() {
+  if (registry_ != nullptr) std::exchange(registry_, nullptr)->RemoveReader(name_, id_);
+}
+
 std::string Registry::Render() const {
   std::lock_guard<std::mutex> lock(mu_);
-  // Both maps are ordered by name; merge them so the output is ordered too.
-  std::string out;
-  auto c = counters_.begin();
-  auto h = histograms_.begin();
-  while (c != counters_.end() || h != histograms_.end()) {
-    if (h == histograms_.end() || (c != counters_.end() && c->first < h->first)) {
-      c->second->Render(out);
-      ++c;
-    } else {
-      h->second->Render(out);
-      ++h;
-    }
+  // Each map is ordered by name; merge them so the output is ordered too.
+  std::vector<std::pair<std::string_view, std::function<void(std::string&)>>> families;
+  families.reserve(counters_.size() + histograms_.size() + readers_.size());
+  for (const auto& [name, family] : counters_) {
+    families.emplace_back(name, [f = family.get()](std::string& out) { f->Render(out); });
   }
+  for (const auto& [name, family] : histograms_) {
+    families.emplace_back(name, [f = family.get()](std::string& out) { f->Render(out); });
+  }
+  for (const auto& [name, family] : readers_) {
+    families.emplace_back(name, [&name, &family](std::string& out) {
+      Header(out, name, family.help, family.type == ReaderType::kCounter ? "counter" : "gauge");
+      ReadSeries series = family.read();
+      std::sort(series.begin(), series.end(),
+                [](const auto& a, const auto& b) { return a.first < b.first; });
+      for (const auto& [labels, value] : series) {
+        CheckArity(name, family.label_names, labels.size());
+        out += name + LabelSet(family.label_names, labels) + " " + std::to_string(value) + "\n";
+      }
+    });
+  }
+  std::sort(families.begin(), families.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::string out;
+  for (const auto& [name, render] : families) render(out);
   return out;
 }
 

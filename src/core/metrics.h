@@ -17,12 +17,14 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <initializer_list>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace signet::metrics {
@@ -89,6 +91,34 @@ class HistogramFamily {
   std::map<LabelValues, Series, LabelLess> series_;
 };
 
+// Series read when scraped from counts kept elsewhere (e.g. a store's own statistics) rather than
+// recorded into the registry: every series with its value, label values in the family's order.
+using ReadSeries = std::vector<std::pair<LabelValues, uint64_t>>;
+using SeriesReader = std::function<ReadSeries()>;
+enum class ReaderType { kCounter, kGauge };
+
+class Registry;
+
+// Keeps a reader registered (Registry::Reader) while it lives: whoever owns the counts holds
+// it, so no scrape reads counts that are gone. Movable; destroying or resetting it removes the
+// reader, unless a newer registration of the same name has replaced it.
+class ReaderRegistration {
+ public:
+  ReaderRegistration() = default;
+  ReaderRegistration(ReaderRegistration&& other) noexcept { *this = std::move(other); }
+  ReaderRegistration& operator=(ReaderRegistration&& other) noexcept;
+  ~ReaderRegistration() { reset(); }
+  void reset();
+
+ private:
+  friend class Registry;
+  ReaderRegistration(Registry* registry, std::string name, uint64_t id)
+      : registry_(registry), name_(std::move(name)), id_(id) {}
+  Registry* registry_ = nullptr;
+  std::string name_;
+  uint64_t id_ = 0;
+};
+
 class Registry {
  public:
   Registry() = default;
@@ -101,14 +131,34 @@ class Registry {
   HistogramFamily& Histogram(std::string_view name, std::string_view help,
                              std::vector<std::string> label_names, std::vector<double> bounds);
 
+  // Registers `read` as family `name`'s series until the returned registration is destroyed.
+  // A newer registration of the name replaces the reader (and its help, type and labels). The
+  // reader runs at each Render, under the registry's lock: it must be quick, thread-safe, and
+  // must not call the registry.
+  [[nodiscard]] ReaderRegistration Reader(std::string_view name, std::string_view help,
+                                          ReaderType type, std::vector<std::string> label_names,
+                                          SeriesReader read);
+
   // Every family, ordered by name, in the text exposition format 0.0.4 (Content-Type
   // kExpositionContentType). A family with no series yet shows its HELP and TYPE only.
   std::string Render() const;
 
  private:
+  friend class ReaderRegistration;
+  struct ReadFamily {
+    uint64_t id;
+    std::string help;
+    ReaderType type;
+    std::vector<std::string> label_names;
+    SeriesReader read;
+  };
+  void RemoveReader(const std::string& name, uint64_t id);
+
   mutable std::mutex mu_;
   std::map<std::string, std::unique_ptr<CounterFamily>, std::less<>> counters_;
   std::map<std::string, std::unique_ptr<HistogramFamily>, std::less<>> histograms_;
+  std::map<std::string, ReadFamily, std::less<>> readers_;
+  uint64_t next_reader_id_ = 1;
 };
 
 inline constexpr std::string_view kExpositionContentType = "text/plain; version=0.0.4; charset=utf-8";

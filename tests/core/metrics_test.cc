@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace signet::metrics {
 namespace {
@@ -77,11 +79,62 @@ TEST(MetricsTest, SeriesPerFamilyAreBounded) {
   EXPECT_EQ(c.Value({"0"}), 1u);
 }
 
+// A reader's series are read at each scrape, sorted by labels, in name order with the other
+// families; the reader is gone with its registration.
+TEST(MetricsTest, ReadersRenderTheirSeriesWhenScrapedWhileRegistered) {
+  Registry registry;
+  registry.Counter("signet_b_total", "B.", {}).Add({});
+  uint64_t commits = 3;
+  ReaderRegistration reader = registry.Reader(
+      "signet_a_total", "Read \\ when scraped.", ReaderType::kCounter, {"result"}, [&commits] {
+        return ReadSeries{{{"miss"}, 1}, {{"hit"}, commits}};
+      });
+  ReaderRegistration gauge = registry.Reader("signet_c", "Now.", ReaderType::kGauge, {}, [] {
+    return ReadSeries{{{}, 7}};
+  });
+  const std::string gauge_text = "# HELP signet_c Now.\n# TYPE signet_c gauge\nsignet_c 7\n";
+  const std::string b_text =
+      "# HELP signet_b_total B.\n# TYPE signet_b_total counter\nsignet_b_total 1\n";
+  EXPECT_EQ(registry.Render(),
+            "# HELP signet_a_total Read \\\\ when scraped.\n"
+            "# TYPE signet_a_total counter\n"
+            "signet_a_total{result=\"hit\"} 3\n"
+            "signet_a_total{result=\"miss\"} 1\n" +
+                b_text + gauge_text);
+  commits = 5;
+  EXPECT_NE(registry.Render().find("signet_a_total{result=\"hit\"} 5\n"), std::string::npos);
+
+  // Moved, it is still registered; reset, it is gone.
+  ReaderRegistration moved = std::move(reader);
+  EXPECT_NE(registry.Render().find("signet_a_total"), std::string::npos);
+  moved.reset();
+  EXPECT_EQ(registry.Render(), b_text + gauge_text);
+
+  // A newer registration of a name replaces the reader; the older one's end leaves it in place.
+  {
+    ReaderRegistration older = registry.Reader("signet_c", "Old.", ReaderType::kGauge, {}, [] {
+      return ReadSeries{{{}, 1}};
+    });
+    gauge = registry.Reader("signet_c", "Now.", ReaderType::kGauge, {}, [] {
+      return ReadSeries{{{}, 7}};
+    });
+  }
+  EXPECT_EQ(registry.Render(), b_text + gauge_text);
+}
+
 TEST(MetricsDeathTest, MisuseIsABug) {
   Registry registry;
   CounterFamily& c = registry.Counter("signet_x_total", "X.", {"a"});
   EXPECT_DEATH(c.Add({"1", "2"}), "takes 1 label values");
   EXPECT_DEATH(registry.Histogram("signet_x_total", "X.", {"a"}, {1}), "registered as a counter");
+  const auto none = [] { return ReadSeries{}; };
+  EXPECT_DEATH((void)registry.Reader("signet_x_total", "X.", ReaderType::kGauge, {}, none),
+               "registered as a counter");
+  ReaderRegistration r = registry.Reader("signet_r", "R.", ReaderType::kGauge, {"a"}, [] {
+    return ReadSeries{{{"1", "2"}, 1}};
+  });
+  EXPECT_DEATH(registry.Counter("signet_r", "R.", {"a"}), "registered as a reader");
+  EXPECT_DEATH((void)registry.Render(), "takes 1 label values");
   EXPECT_DEATH(registry.Counter("signet_x_total", "X.", {"b"}), "other labels");
   EXPECT_DEATH(registry.Counter("bad-name", "X.", {}), "invalid metric name");
   EXPECT_DEATH(registry.Histogram("signet_h", "H.", {}, {2, 1}), "ascending");

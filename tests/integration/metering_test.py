@@ -393,6 +393,8 @@ def scenario(daemon, signet, data, work):
 
     def sample(name, **labels):
         for line in text.splitlines():
+            if not labels and line.startswith(name + " "):
+                return float(line.rsplit(" ", 1)[1])
             if not line.startswith(name + "{"):
                 continue
             got = dict(re.findall(r'(\w+)="([^"]*)"', line[len(name):line.rindex("}") + 1]))
@@ -425,6 +427,17 @@ def scenario(daemon, signet, data, work):
     check("refusals by reason (race)",
           sample("signet_signing_refused_total", environment="race", reason="over_budget") >= 6)
     check("no raw path is a label", "/signing-jobs" not in text and "/builds" not in text)
+    # The state database's own counts: every signature above wrote a transaction; commits are
+    # shared (never more than transactions); the signing path read its profile from the cache.
+    commits = sample("signet_store_commits_total")
+    transactions = sample("signet_store_write_transactions_total")
+    check("the store's commits and write transactions",
+          transactions >= n_images + 4 and 1 <= commits <= transactions, (commits, transactions))
+    check("the profile cache's hits and misses",
+          sample("signet_store_profile_cache_lookups_total", result="hit") >= n_images
+          and sample("signet_store_profile_cache_lookups_total", result="miss") >= 1
+          and sample("signet_store_read_transactions_total") >= 1)
+    check("the commit queue gauge", "# TYPE signet_store_writers_waiting gauge" in text)
 
     # --- Restart: usage survives --------------------------------------------------------------------
     daemon.stop()
