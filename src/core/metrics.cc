@@ -303,7 +303,7 @@ void ReaderRegistration::reset() {
 
 std::string Registry::Render() const {
   std::lock_guard<std::mutex> lock(mu_);
-  // Each map is ordered by name; merge them so the output is ordered too.
+  // Every family (counter, histogram or reader) in name order.
   std::vector<std::pair<std::string_view, std::function<void(std::string&)>>> families;
   families.reserve(counters_.size() + histograms_.size() + readers_.size());
   for (const auto& [name, family] : counters_) {
