@@ -90,6 +90,13 @@ std::string LabelSet(const std::vector<std::string>& names, const LabelValues& v
   return out;
 }
 
+// One integer sample line: NAME{labels} VALUE.
+void AppendSample(std::string& out, const std::string& name,
+                  const std::vector<std::string>& label_names, const LabelValues& labels,
+                  uint64_t value) {
+  out += name + LabelSet(label_names, labels) + " " + std::to_string(value) + "\n";
+}
+
 }  // namespace
 
 // std::string and std::string_view order alike (char_traits), so both forms of a tuple sort
@@ -160,7 +167,7 @@ void CounterFamily::Render(std::string& out) const {
   Header(out, name_, help_, "counter");
   std::lock_guard<std::mutex> lock(mu_);
   for (const auto& [labels, value] : series_) {
-    out += name_ + LabelSet(label_names_, labels) + " " + std::to_string(value) + "\n";
+    AppendSample(out, name_, label_names_, labels, value);
   }
 }
 
@@ -320,7 +327,7 @@ std::string Registry::Render() const {
                 [](const auto& a, const auto& b) { return a.first < b.first; });
       for (const auto& [labels, value] : series) {
         CheckArity(name, family.label_names, labels.size());
-        out += name + LabelSet(family.label_names, labels) + " " + std::to_string(value) + "\n";
+        AppendSample(out, name, family.label_names, labels, value);
       }
     });
   }
