@@ -156,10 +156,19 @@ class BufferedServer final : public httplib::Server {
   std::atomic<const WorkerPool*> pool_{nullptr};
 };
 
-// The library's listening socket (its protected member, read through a derived class).
+// The library's listening socket (its protected member, reached through a derived class).
 struct ListeningSocket : httplib::Server {
   static socket_t Of(httplib::Server& server) {
     return (server.*(&ListeningSocket::svr_sock_)).load();
+  }
+  // Closes it, as the library's stop() does, but also before listen has begun: stop() does
+  // nothing until then, so a Stop() just after the serving thread started was lost and Serve()
+  // never returned. The accept loop ends when it finds the socket gone, whenever that is.
+  static void Close(httplib::Server& server) {
+    const socket_t sock = (server.*(&ListeningSocket::svr_sock_)).exchange(INVALID_SOCKET);
+    if (sock == INVALID_SOCKET) return;
+    ::shutdown(sock, SHUT_RDWR);
+    ::close(sock);
   }
 };
 
@@ -318,7 +327,7 @@ Status HttpServer::Serve() {
 }
 
 void HttpServer::Stop() {
-  if (impl_ && impl_->server) impl_->server->stop();
+  if (impl_ && impl_->server) ListeningSocket::Close(*impl_->server);
 }
 
 }  // namespace signet::api

@@ -10,6 +10,7 @@
 #include <atomic>
 #include <chrono>
 #include <fstream>
+#include <future>
 #include <memory>
 #include <string>
 #include <thread>
@@ -307,6 +308,29 @@ TEST_F(HttpServerTest, StopDoesNotWaitOutIdleClients) {
   EXPECT_LT(std::chrono::steady_clock::now() - start, milliseconds(1000));
   EXPECT_TRUE(server.served());
   EXPECT_TRUE(connection.ClosedWithin(milliseconds(2000)));
+}
+
+// A Stop() that comes before the serving thread has begun to listen (a test or a SIGTERM right
+// after start) still ends Serve(): the library's own stop() does nothing until then.
+TEST_F(HttpServerTest, StopBeforeServeBeginsEndsServe) {
+  for (bool buffered : {true, false}) {
+    HttpServerOptions options;
+    options.buffered_connections = buffered;
+    auto bound = HttpServer::Bind(options, TestHandler(file_));
+    ASSERT_TRUE(bound.ok()) << bound.status().message();
+    HttpServer& server = **bound;
+    server.Stop();
+    auto served = std::async(std::launch::async, [&] { return server.Serve().ok(); });
+    // Were it lost, Serve() would not return: ASSERT, and ctest's timeout ends the process.
+    ASSERT_EQ(served.wait_for(std::chrono::seconds(5)), std::future_status::ready)
+        << (buffered ? "buffered" : "library");
+    EXPECT_TRUE(served.get());
+    // The listening socket is closed.
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    const sockaddr_in addr = test::LoopbackAddress(server.port());
+    EXPECT_NE(::connect(fd, reinterpret_cast<const sockaddr*>(&addr), sizeof(addr)), 0);
+    ::close(fd);
+  }
 }
 
 // A burst of connects (a CI fleet starting, a load test) must not overflow the accept queue: the

@@ -13,18 +13,19 @@
 
 #include "image_test_fixture.h"
 #include "oci/referrers_index.h"
+#include "testing/library_server.h"
 
 namespace signet::imagesig {
 namespace {
 
 // GET/HEAD manifests by tag or digest, GET blobs, the Referrers API; nothing else.
-class LayoutRegistry {
+class LayoutRegistry : public test::LibraryServer {
  public:
   explicit LayoutRegistry(oci::ImageLayout& layout) : layout_(layout) {
     // httplib serves a connection per worker thread: enough workers for every keep-alive
     // connection the verifier's threads may hold open.
-    server_.new_task_queue = [] { return new httplib::ThreadPool(64); };
-    server_.Get(R"(/v2/team/app/manifests/(.+))", [this](const auto& req, auto& res) {
+    server().new_task_queue = [] { return new httplib::ThreadPool(64); };
+    server().Get(R"(/v2/team/app/manifests/(.+))", [this](const auto& req, auto& res) {
       ++requests;
       std::lock_guard<std::mutex> lock(mu_);
       Result<oci::Manifest> m = layout_.FetchManifest(req.matches[1].str());
@@ -35,7 +36,7 @@ class LayoutRegistry {
       res.set_header("Docker-Content-Digest", m->descriptor.digest);
       res.set_content(m->bytes, m->descriptor.media_type);
     });
-    server_.Get(R"(/v2/team/app/blobs/sha256:([0-9a-f]{64}))", [this](const auto& req, auto& res) {
+    server().Get(R"(/v2/team/app/blobs/sha256:([0-9a-f]{64}))", [this](const auto& req, auto& res) {
       ++requests;
       std::lock_guard<std::mutex> lock(mu_);
       std::ifstream in(layout_.dir() / "blobs/sha256" / req.matches[1].str(), std::ios::binary);
@@ -45,7 +46,7 @@ class LayoutRegistry {
       }
       res.set_content(std::string(std::istreambuf_iterator<char>(in), {}), "application/octet-stream");
     });
-    server_.Get(R"(/v2/team/app/referrers/(.+))", [this](const auto& req, auto& res) {
+    server().Get(R"(/v2/team/app/referrers/(.+))", [this](const auto& req, auto& res) {
       ++requests;
       std::lock_guard<std::mutex> lock(mu_);
       auto listed = layout_.Referrers(req.matches[1].str(), req.get_param_value("artifactType"));
@@ -56,14 +57,9 @@ class LayoutRegistry {
       }
       res.set_content(*index, std::string(oci::kOciIndexMediaType));
     });
-    port_ = server_.bind_to_any_port("127.0.0.1");
-    thread_ = std::thread([this] { server_.listen_after_bind(); });
+    Start();
   }
-  ~LayoutRegistry() {
-    server_.stop();
-    thread_.join();
-  }
-  std::string host() const { return "127.0.0.1:" + std::to_string(port_); }
+  ~LayoutRegistry() { Stop(); }  // before the members the handlers use
   // Held while the test changes the layout.
   std::unique_lock<std::mutex> Lock() { return std::unique_lock<std::mutex>(mu_); }
 
@@ -72,9 +68,6 @@ class LayoutRegistry {
  private:
   oci::ImageLayout& layout_;
   std::mutex mu_;
-  httplib::Server server_;
-  int port_ = 0;
-  std::thread thread_;
 };
 
 class RegistryImageVerifierTest : public ImageTestBase {

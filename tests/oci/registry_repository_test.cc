@@ -12,27 +12,15 @@
 
 #include "core/encoding.h"
 #include "oci/digest.h"
+#include "testing/library_server.h"
 
 namespace signet::oci {
 namespace {
 
-class ScriptedServer {
+// A registry scripted by each test (handlers registered on server()), serving from the start.
+class ScriptedServer : public test::LibraryServer {
  public:
-  ScriptedServer() {
-    port_ = server_.bind_to_any_port("127.0.0.1");
-    thread_ = std::thread([this] { server_.listen_after_bind(); });
-  }
-  ~ScriptedServer() {
-    server_.stop();
-    thread_.join();
-  }
-  httplib::Server& server() { return server_; }
-  std::string host() const { return "127.0.0.1:" + std::to_string(port_); }
-
- private:
-  httplib::Server server_;
-  int port_ = 0;
-  std::thread thread_;
+  ScriptedServer() { Start(); }
 };
 
 std::unique_ptr<RegistryRepository> Open(const ScriptedServer& s,
