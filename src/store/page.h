@@ -20,6 +20,9 @@ inline constexpr int kMaxSignerPageSize = 25;
 inline constexpr int kMaxUsagePageSize = 1000;
 // Lambda's limit on MaxItems (1..10000).
 inline constexpr int kMaxLambdaPageSize = 10000;
+// The most signing jobs one ListJobs call reads, matching its filters or not (a few
+// milliseconds of SQLite): the bound on one call's work and read transaction.
+inline constexpr int kJobListScanRows = 10000;
 
 struct PageRequest {
   int max_results = kMaxSignerPageSize;

@@ -1,4 +1,5 @@
 // Signing jobs on SQLite.
+#include <limits>
 #include <string>
 #include <utility>
 
@@ -292,10 +293,21 @@ Result<Page<SigningJobRecord>> SqliteOperations::ListJobs(const SigningJobFilter
   if (filter.status) status = std::string(JobStatusName(*filter.status));
   std::optional<int64_t> revoked;
   if (filter.is_revoked) revoked = *filter.is_revoked ? 1 : 0;
+  // Jobs are read newest first from the cursor down, as a range of the rowid b-tree: a plain
+  // "seq < ?" (SQLite does not seek on "(? = 0 OR seq < ?)", and walked every newer job).
+  if (before == 0) before = std::numeric_limits<int64_t>::max();
+  // The call reads the kJobListScanRows newest jobs below the cursor: the first job past them,
+  // if any, bounds the query (a walk of the rowid b-tree that reads no row).
+  SIGNET_ASSIGN_OR_RETURN(Statement bound,
+                          db_.Prepare("SELECT seq FROM signing_jobs WHERE seq < ?1 "
+                                      "ORDER BY seq DESC LIMIT 1 OFFSET ?2"));
+  bound.Bind(1, before).Bind(2, int64_t{kJobListScanRows});
+  SIGNET_ASSIGN_OR_RETURN(const bool more_below, bound.Step());
+  const int64_t past = more_below ? bound.Int(0) : 0;  // seqs start at 1
   // Fixed SQL: each filter is a parameter that is either NULL (inert) or applied.
   SIGNET_ASSIGN_OR_RETURN(
       Statement q,
-      db_.Prepare(SIGNET_JOB_SELECT "WHERE (?1 = 0 OR j.seq < ?1)"
+      db_.Prepare(SIGNET_JOB_SELECT "WHERE j.seq < ?1 AND j.seq > ?12"
                                     " AND (?2 IS NULL OR j.job_owner = ?2)"
                                     " AND (?3 IS NULL OR j.job_invoker = ?3)"
                                     " AND (?4 IS NULL OR j.status = ?4)"
@@ -316,13 +328,17 @@ Result<Page<SigningJobRecord>> SqliteOperations::ListJobs(const SigningJobFilter
       .Bind(8, ToSeconds(filter.signature_expires_before))
       .Bind(9, ToSeconds(filter.signature_expires_after))
       .Bind(10, page.max_results + 1)
-      .Bind(11, filter.account);
+      .Bind(11, filter.account)
+      .Bind(12, past);
   Page<SigningJobRecord> out;
   std::vector<int64_t> seqs;
   SIGNET_ASSIGN_OR_RETURN(out.items, ReadJobs(q, static_cast<size_t>(page.max_results) + 1, &seqs));
   if (out.items.size() > static_cast<size_t>(page.max_results)) {
     out.items.pop_back();
     out.next_token = EncodePageToken("jobs", std::to_string(seqs[out.items.size() - 1]));
+  } else if (more_below) {
+    // Every job read and too few matched: the next call goes on from the first one not read.
+    out.next_token = EncodePageToken("jobs", std::to_string(past + 1));
   }
   return out;
 }

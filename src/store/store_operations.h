@@ -124,7 +124,11 @@ class StoreOperations {
   // kInvalidArgument if completion.status is InProgress. Returns the job as stored.
   virtual Result<SigningJobRecord> CompleteJob(std::string_view job_id,
                                                const JobCompletion& completion) = 0;
-  // Newest first. page.max_results must be 1..kMaxSignerPageSize.
+  // Newest first. page.max_results must be 1..kMaxSignerPageSize. One call reads at most
+  // kJobListScanRows jobs, matching or not: when they hold fewer matches than a page, the page is
+  // short (or empty) and its next_token goes on below them, as AWS list calls that filter do.
+  // So a listing of the few jobs of one account among millions takes many bounded calls, not
+  // one that scans them all inside a read transaction.
   virtual Result<Page<SigningJobRecord>> ListJobs(const SigningJobFilter& filter,
                                                   const PageRequest& page) = 0;
   // Revokes the job's signature. Irreversible: revoking a revoked job changes nothing and returns

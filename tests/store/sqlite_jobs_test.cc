@@ -208,6 +208,41 @@ TEST_F(JobsTest, ListPaginatesNewestFirstWithoutDuplicatesOrGaps) {
   EXPECT_EQ(std::set<std::string>(lambda_only.begin(), lambda_only.end()).size(), 32u);
 }
 
+// One call reads at most kJobListScanRows jobs. A listing of the few jobs of one account among
+// many newer ones of another goes on with a short (here empty) page and a token below what was
+// read, instead of one call that scans every job.
+TEST_F(JobsTest, ACallReadsABoundedRangeOfJobsAndItsTokenGoesOnBelowThem) {
+  constexpr int kNewer = kJobListScanRows + 2;
+  constexpr char kOther[] = "222222222222";
+  // JobId(1..3) invoked by kOther; then kNewer jobs of kAcct alone. kAcct owns them all.
+  Status created = store_->InTransaction([&](StoreTransaction& tx) -> Status {
+    for (int i = 1; i <= 3 + kNewer; ++i) {
+      SigningJobRecord j = MakeJob(JobId(i), lambda_);
+      if (i <= 3) j.job_invoker = kOther;
+      SIGNET_RETURN_IF_ERROR(tx.CreateJob(j).status());
+    }
+    return Status::Ok();
+  });
+  ASSERT_TRUE(created.ok()) << created.ToString();
+
+  Result<Page<SigningJobRecord>> first = store_->ListJobs({.account = kOther}, {});
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  EXPECT_TRUE(first->items.empty());  // the kJobListScanRows newest jobs hold none of kOther's
+  ASSERT_FALSE(first->next_token.empty());
+  Result<Page<SigningJobRecord>> second =
+      store_->ListJobs({.account = kOther}, {.token = first->next_token});
+  ASSERT_TRUE(second.ok()) << second.status().ToString();
+  std::vector<std::string> ids;
+  for (const auto& j : second->items) ids.push_back(j.job_id);
+  EXPECT_EQ(ids, (std::vector<std::string>{JobId(3), JobId(2), JobId(1)}));
+  EXPECT_TRUE(second->next_token.empty());
+
+  // Full pages across the bound: every job once, newest first.
+  const std::vector<std::string> all = Ids({.account = kAcct});
+  ASSERT_EQ(all.size(), static_cast<size_t>(3 + kNewer));
+  for (int i = 0; i < 3 + kNewer; ++i) ASSERT_EQ(all[i], JobId(3 + kNewer - i)) << i;
+}
+
 TEST_F(JobsTest, ListRejectsBadPageSizesAndTokens) {
   EXPECT_EQ(store_->ListJobs({}, {.max_results = 0}).status().code(), ErrorCode::kInvalidArgument);
   EXPECT_EQ(store_->ListJobs({}, {.max_results = 26}).status().code(), ErrorCode::kInvalidArgument);
