@@ -2,6 +2,7 @@
 // a registry that the OCI and image tests talk to.
 #pragma once
 
+#include <gtest/gtest.h>
 #include <httplib.h>
 
 #include <chrono>
@@ -25,8 +26,16 @@ class LibraryServer {
   // the destructor for ever.
   void Start() {
     port_ = server_.bind_to_any_port("127.0.0.1");
+    if (port_ <= 0) {
+      ADD_FAILURE() << "cannot bind a loopback port";
+      return;
+    }
     thread_ = std::thread([this] { server_.listen_after_bind(); });
-    while (!server_.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (!server_.is_running() && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    if (!server_.is_running()) ADD_FAILURE() << "the library did not begin to listen";
   }
 
   // Stops serving once the requests under way are answered. A derived fake whose handlers use
