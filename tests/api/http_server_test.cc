@@ -325,11 +325,7 @@ TEST_F(HttpServerTest, StopBeforeServeBeginsEndsServe) {
     ASSERT_EQ(served.wait_for(std::chrono::seconds(5)), std::future_status::ready)
         << (buffered ? "buffered" : "library");
     EXPECT_TRUE(served.get());
-    // The listening socket is closed.
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    const sockaddr_in addr = test::LoopbackAddress(server.port());
-    EXPECT_NE(::connect(fd, reinterpret_cast<const sockaddr*>(&addr), sizeof(addr)), 0);
-    ::close(fd);
+    EXPECT_EQ(test::TryConnectToLoopback(server.port()), -1);  // the listening socket is closed
   }
 }
 

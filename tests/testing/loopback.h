@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 namespace signet::test {
 
@@ -28,11 +29,19 @@ inline int ListenOnLoopback(int* port) {
   return listener;
 }
 
-// A socket connected to `port` on loopback.
-inline int ConnectToLoopback(int port) {
+// A socket connected to `port` on loopback, or -1 if the connect fails (nothing listens).
+inline int TryConnectToLoopback(int port) {
   const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   const sockaddr_in addr = LoopbackAddress(port);
-  EXPECT_EQ(::connect(fd, reinterpret_cast<const sockaddr*>(&addr), sizeof(addr)), 0);
+  if (::connect(fd, reinterpret_cast<const sockaddr*>(&addr), sizeof(addr)) == 0) return fd;
+  ::close(fd);
+  return -1;
+}
+
+// A socket connected to `port` on loopback; the test fails if the connect does.
+inline int ConnectToLoopback(int port) {
+  const int fd = TryConnectToLoopback(port);
+  EXPECT_GE(fd, 0) << "cannot connect to 127.0.0.1:" << port;
   return fd;
 }
 
