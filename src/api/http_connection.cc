@@ -1,6 +1,8 @@
 #include "api/http_connection.h"
 
+#include <fcntl.h>
 #include <netdb.h>
+#include <openssl/err.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <sys/time.h>
@@ -41,6 +43,28 @@ void LookUpAddress(int sock, Lookup lookup, std::string& ip, int& port) {
   port = found_port;
 }
 
+// poll() for `events` on `sock` up to `timeout`, retried across signals; the poll result.
+int PollSocket(int sock, short events, milliseconds timeout, short* revents) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  pollfd pfd{sock, events, 0};
+  for (;;) {
+    const auto left =
+        std::chrono::duration_cast<milliseconds>(deadline - std::chrono::steady_clock::now());
+    const int wait = static_cast<int>(std::clamp<milliseconds::rep>(left.count(), 0, INT_MAX));
+    const int n = ::poll(&pfd, 1, wait);
+    if (n < 0 && errno == EINTR) continue;
+    if (revents != nullptr) *revents = pfd.revents;
+    return n;
+  }
+}
+
+// As the library's is_writable: writable within `timeout` and the peer has not gone away.
+bool PeerTakesWrites(int sock, milliseconds timeout) {
+  short revents = 0;
+  if (PollSocket(sock, POLLOUT | POLLRDHUP, timeout, &revents) <= 0) return false;
+  return (revents & (POLLRDHUP | POLLHUP | POLLERR | POLLNVAL)) == 0;
+}
+
 }  // namespace
 
 milliseconds HttpTimeout(time_t seconds, time_t microseconds) {
@@ -52,18 +76,27 @@ HttpConnectionStream::HttpConnectionStream(int sock, milliseconds read_timeout,
                                            milliseconds write_timeout)
     : sock_(sock), read_timeout_(read_timeout), write_timeout_(write_timeout) {}
 
-int HttpConnectionStream::Poll(short events, milliseconds timeout, short* revents) const {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  pollfd pfd{sock_, events, 0};
-  for (;;) {
-    const auto left = std::chrono::duration_cast<milliseconds>(
-        deadline - std::chrono::steady_clock::now());
-    const int wait = static_cast<int>(std::clamp<milliseconds::rep>(left.count(), 0, INT_MAX));
-    const int n = ::poll(&pfd, 1, wait);
-    if (n < 0 && errno == EINTR) continue;
-    if (revents != nullptr) *revents = pfd.revents;
-    return n;
+void SocketAddresses::Remote(int sock, std::string& ip, int& port) const {
+  Get(remote_, sock, ::getpeername, ip, port);
+}
+
+void SocketAddresses::Local(int sock, std::string& ip, int& port) const {
+  Get(local_, sock, ::getsockname, ip, port);
+}
+
+void SocketAddresses::Get(Address& address, int sock, Lookup lookup, std::string& ip, int& port) {
+  if (!address.looked_up) {
+    address.looked_up = true;
+    LookUpAddress(sock, lookup, address.ip, address.port);
   }
+  if (address.port >= 0) {
+    ip = address.ip;
+    port = address.port;
+  }
+}
+
+int HttpConnectionStream::Poll(short events, milliseconds timeout, short* revents) const {
+  return PollSocket(sock_, events, timeout, revents);
 }
 
 HttpConnectionStream::Wait HttpConnectionStream::WaitForRequest(milliseconds idle) {
@@ -99,12 +132,8 @@ bool HttpConnectionStream::is_readable() const {
   return in_begin_ < in_end_ || Poll(POLLIN, read_timeout_, nullptr) > 0;
 }
 
-// As the library's: writable within the write timeout and the peer has not gone away.
 bool HttpConnectionStream::is_writable() const {
-  if (failed_) return false;
-  short revents = 0;
-  if (Poll(POLLOUT | POLLRDHUP, write_timeout_, &revents) <= 0) return false;
-  return (revents & (POLLRDHUP | POLLHUP | POLLERR | POLLNVAL)) == 0;
+  return !failed_ && PeerTakesWrites(sock_, write_timeout_);
 }
 
 char* HttpConnectionStream::InputBuffer() {
@@ -118,12 +147,18 @@ ssize_t HttpConnectionStream::Receive(char* ptr, size_t size) {
     const ssize_t n = ::recv(sock_, ptr, size, MSG_DONTWAIT);
     if (n >= 0) return n;
     if (errno == EINTR) continue;
-    if (errno != EAGAIN && errno != EWOULDBLOCK) return -1;
-    if (Poll(POLLIN, read_timeout_, nullptr) <= 0) return -1;  // timed out
+    if ((errno != EAGAIN && errno != EWOULDBLOCK) || Poll(POLLIN, read_timeout_, nullptr) <= 0) {
+      // Failed or timed out within a request: what is left of it can no longer be told from a
+      // next request, so the connection answers nothing more (the library would answer 400 and
+      // go on reading the rest as a new request).
+      failed_ = true;
+      return -1;
+    }
   }
 }
 
 ssize_t HttpConnectionStream::read(char* ptr, size_t size) {
+  if (failed_) return -1;
   if (in_begin_ == in_end_) {
     // About to wait for the peer: what we wrote must be on its way first (100 Continue).
     if (!Flush()) return -1;
@@ -192,25 +227,137 @@ bool HttpConnectionStream::SendAll(const char* head, size_t head_size, const cha
 }
 
 void HttpConnectionStream::get_remote_ip_and_port(std::string& ip, int& port) const {
-  if (!remote_.looked_up) {
-    remote_.looked_up = true;
-    LookUpAddress(sock_, ::getpeername, remote_.ip, remote_.port);
-  }
-  if (remote_.port >= 0) {
-    ip = remote_.ip;
-    port = remote_.port;
-  }
+  addresses_.Remote(sock_, ip, port);
 }
 
 void HttpConnectionStream::get_local_ip_and_port(std::string& ip, int& port) const {
-  if (!local_.looked_up) {
-    local_.looked_up = true;
-    LookUpAddress(sock_, ::getsockname, local_.ip, local_.port);
+  addresses_.Local(sock_, ip, port);
+}
+
+std::unique_ptr<TlsConnectionStream> TlsConnectionStream::Accept(SSL_CTX* context, int sock,
+                                                                 milliseconds read_timeout,
+                                                                 milliseconds write_timeout) {
+  const int flags = ::fcntl(sock, F_GETFL);
+  if (flags < 0 || ::fcntl(sock, F_SETFL, flags | O_NONBLOCK) != 0) return nullptr;
+  ERR_clear_error();
+  SSL* ssl = SSL_new(context);
+  if (ssl == nullptr || SSL_set_fd(ssl, sock) != 1) {
+    SSL_free(ssl);
+    ERR_clear_error();
+    return nullptr;
   }
-  if (local_.port >= 0) {
-    ip = local_.ip;
-    port = local_.port;
+  std::unique_ptr<TlsConnectionStream> stream(
+      new TlsConnectionStream(ssl, sock, read_timeout, write_timeout));
+  // The whole handshake within the read timeout, as the library's.
+  const auto deadline = std::chrono::steady_clock::now() + read_timeout;
+  for (;;) {
+    const int done = SSL_accept(ssl);
+    if (done == 1) return stream;
+    const auto left =
+        std::chrono::duration_cast<milliseconds>(deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0 || !stream->Retry(SSL_get_error(ssl, done), left)) {
+      ERR_clear_error();
+      stream->failed_ = true;
+      return nullptr;
+    }
   }
+}
+
+TlsConnectionStream::TlsConnectionStream(SSL* ssl, int sock, milliseconds read_timeout,
+                                         milliseconds write_timeout)
+    : ssl_(ssl), sock_(sock), read_timeout_(read_timeout), write_timeout_(write_timeout) {}
+
+TlsConnectionStream::~TlsConnectionStream() { SSL_free(ssl_); }
+
+bool TlsConnectionStream::Retry(int ssl_error, milliseconds timeout) const {
+  short events;
+  if (ssl_error == SSL_ERROR_WANT_READ) {
+    events = POLLIN;
+  } else if (ssl_error == SSL_ERROR_WANT_WRITE) {
+    events = POLLOUT;
+  } else {
+    return false;
+  }
+  return PollSocket(sock_, events, timeout, nullptr) > 0;
+}
+
+TlsConnectionStream::Wait TlsConnectionStream::WaitForRequest(milliseconds idle) {
+  if (failed_) return Wait::kFailed;
+  if (SSL_has_pending(ssl_) == 1) return Wait::kReady;
+  const int n = PollSocket(sock_, POLLIN, idle, nullptr);
+  return n > 0 ? Wait::kReady : n == 0 ? Wait::kTimedOut : Wait::kFailed;
+}
+
+bool TlsConnectionStream::is_readable() const {
+  return SSL_has_pending(ssl_) == 1 || PollSocket(sock_, POLLIN, read_timeout_, nullptr) > 0;
+}
+
+bool TlsConnectionStream::is_writable() const {
+  return !failed_ && PeerTakesWrites(sock_, write_timeout_);
+}
+
+ssize_t TlsConnectionStream::read(char* ptr, size_t size) {
+  if (failed_) return -1;
+  // About to wait for the peer: what we wrote must be on its way first (100 Continue).
+  if (SSL_pending(ssl_) == 0 && !Flush()) return -1;
+  for (;;) {
+    size_t n = 0;
+    const int done = SSL_read_ex(ssl_, ptr, size, &n);
+    if (done == 1) return static_cast<ssize_t>(n);
+    const int error = SSL_get_error(ssl_, done);
+    if (error == SSL_ERROR_ZERO_RETURN) return 0;  // the peer's close_notify
+    if (!Retry(error, read_timeout_)) {
+      ERR_clear_error();
+      failed_ = true;
+      return -1;
+    }
+  }
+}
+
+ssize_t TlsConnectionStream::write(const char* ptr, size_t size) {
+  if (failed_) return -1;
+  if (out_.size() + size <= kMaxBuffered) {
+    out_.append(ptr, size);
+    return static_cast<ssize_t>(size);
+  }
+  if (!Flush() || !WriteAll(ptr, size)) return -1;
+  return static_cast<ssize_t>(size);
+}
+
+bool TlsConnectionStream::Flush() {
+  if (failed_) return false;
+  if (out_.empty()) return true;
+  const bool written = WriteAll(out_.data(), out_.size());
+  out_.clear();
+  return written;
+}
+
+bool TlsConnectionStream::WriteAll(const char* data, size_t size) {
+  // Without SSL_MODE_ENABLE_PARTIAL_WRITE, SSL_write_ex succeeds only once all is written, and
+  // one that wants to wait is retried with the same arguments.
+  if (size == 0) return true;
+  for (;;) {
+    size_t n = 0;
+    const int done = SSL_write_ex(ssl_, data, size, &n);
+    if (done == 1) return true;
+    if (!Retry(SSL_get_error(ssl_, done), write_timeout_)) {
+      ERR_clear_error();
+      failed_ = true;
+      return false;
+    }
+  }
+}
+
+void TlsConnectionStream::Shutdown() {
+  if (!failed_ && SSL_shutdown(ssl_) < 0) ERR_clear_error();
+}
+
+void TlsConnectionStream::get_remote_ip_and_port(std::string& ip, int& port) const {
+  addresses_.Remote(sock_, ip, port);
+}
+
+void TlsConnectionStream::get_local_ip_and_port(std::string& ip, int& port) const {
+  addresses_.Local(sock_, ip, port);
 }
 
 }  // namespace signet::api

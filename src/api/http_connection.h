@@ -19,21 +19,54 @@
 //   - looks up the peer's and its own address once per connection.
 // The bytes on the wire are the library's: only how they are grouped into send calls differs.
 //
+// TlsConnectionStream is the same over TLS (HTTPS: the admission webhook, the API with a
+// certificate): it completes the server's handshake itself, so that a TLS connection too is
+// served by signetd's connection loop (api/http_server.h), and writes each response as one
+// SSL_write (its TLS records leave together) when the request is done.
+//
 // Not thread-safe: one worker thread owns a connection's stream. Does not own the socket.
 #pragma once
 
 #include <httplib.h>
+#include <openssl/ssl.h>
+#include <sys/socket.h>
+#include <sys/types.h>
 
 #include <chrono>
 #include <cstddef>
 #include <memory>
 #include <string>
-#include <sys/types.h>
 
 namespace signet::api {
 
-// A timeout as the library keeps it (seconds and microseconds), for HttpConnectionStream.
+// A timeout as the library keeps it (seconds and microseconds), for the streams below.
 std::chrono::milliseconds HttpTimeout(time_t seconds, time_t microseconds);
+
+// What waiting for a connection's next request found.
+enum class RequestWait {
+  kReady,     // bytes of the next request arrived (or EOF, which the request parser then sees)
+  kTimedOut,  // nothing arrived within the wait
+  kFailed,    // the connection failed
+};
+
+// A connected socket's addresses, each looked up once, formatted as the library formats
+// REMOTE_ADDR and LOCAL_ADDR (numeric host; ip and port stay as they were if the lookup fails).
+class SocketAddresses {
+ public:
+  void Remote(int sock, std::string& ip, int& port) const;
+  void Local(int sock, std::string& ip, int& port) const;
+
+ private:
+  struct Address {
+    bool looked_up = false;
+    std::string ip;
+    int port = -1;
+  };
+  using Lookup = int (*)(int, sockaddr*, socklen_t*);  // getpeername or getsockname
+  static void Get(Address& address, int sock, Lookup lookup, std::string& ip, int& port);
+  mutable Address remote_;
+  mutable Address local_;
+};
 
 class HttpConnectionStream final : public httplib::Stream {
  public:
@@ -47,17 +80,14 @@ class HttpConnectionStream final : public httplib::Stream {
   HttpConnectionStream(const HttpConnectionStream&) = delete;
   HttpConnectionStream& operator=(const HttpConnectionStream&) = delete;
 
-  enum class Wait {
-    kReady,     // bytes of the next request arrived (or EOF, which the request parser then sees)
-    kTimedOut,  // nothing arrived within the wait
-    kFailed,    // the connection failed
-  };
+  using Wait = RequestWait;
   // Waits up to `idle` for the next request and reads what has arrived of it. Buffered input
   // counts as arrived. Call after Flush: it does not send.
   Wait WaitForRequest(std::chrono::milliseconds idle);
-  // Sends everything buffered. False if the connection failed or a send timed out; after a
-  // failure every write and flush fails.
+  // Sends everything buffered. False if the connection failed or a send timed out.
   bool Flush();
+  // A send, or a read within a request, failed or timed out: every read, write and flush fails
+  // from then on, so that nothing is answered on a connection whose request was cut.
   bool failed() const { return failed_; }
 
   // httplib::Stream.
@@ -70,12 +100,6 @@ class HttpConnectionStream final : public httplib::Stream {
   int socket() const override { return sock_; }
 
  private:
-  struct Address {
-    bool looked_up = false;
-    std::string ip;
-    int port = -1;
-  };
-
   char* InputBuffer();  // in_, allocated on first use
   ssize_t Receive(char* ptr, size_t size);
   // Sends `head` then `tail` completely (one sendmsg when the socket takes it all).
@@ -92,8 +116,58 @@ class HttpConnectionStream final : public httplib::Stream {
   std::string out_;
   bool failed_ = false;
   std::chrono::milliseconds receive_timeout_{-1};  // SO_RCVTIMEO as last set by us
-  mutable Address remote_;
-  mutable Address local_;
+  SocketAddresses addresses_;
+};
+
+class TlsConnectionStream final : public httplib::Stream {
+ public:
+  // Output beyond this is written at once instead of waiting for the end of the request.
+  static constexpr size_t kMaxBuffered = HttpConnectionStream::kMaxBuffered;
+
+  // The server's side of the handshake on the accepted `sock`, which is made non-blocking;
+  // null if the handshake fails or takes longer than `read_timeout`. Leaves OpenSSL's error
+  // queue of this thread empty, whatever happens.
+  static std::unique_ptr<TlsConnectionStream> Accept(SSL_CTX* context, int sock,
+                                                     std::chrono::milliseconds read_timeout,
+                                                     std::chrono::milliseconds write_timeout);
+  ~TlsConnectionStream() override;
+  TlsConnectionStream(const TlsConnectionStream&) = delete;
+  TlsConnectionStream& operator=(const TlsConnectionStream&) = delete;
+
+  using Wait = RequestWait;
+  // As HttpConnectionStream's: decrypted or received bytes not yet read count as arrived.
+  Wait WaitForRequest(std::chrono::milliseconds idle);
+  // Writes everything buffered. False if the connection failed or a write timed out.
+  bool Flush();
+  // Ends the session with a close_notify, without waiting for the peer's, unless it failed.
+  void Shutdown();
+  // As HttpConnectionStream's.
+  bool failed() const { return failed_; }
+
+  // httplib::Stream.
+  bool is_readable() const override;
+  bool is_writable() const override;
+  ssize_t read(char* ptr, size_t size) override;
+  ssize_t write(const char* ptr, size_t size) override;
+  void get_remote_ip_and_port(std::string& ip, int& port) const override;
+  void get_local_ip_and_port(std::string& ip, int& port) const override;
+  int socket() const override { return sock_; }
+
+ private:
+  TlsConnectionStream(SSL* ssl, int sock, std::chrono::milliseconds read_timeout,
+                      std::chrono::milliseconds write_timeout);
+  // After an SSL call failed with `ssl_error`: waits up to `timeout` for the socket to become
+  // what the call wants (readable or writable); false if it is another error or times out.
+  bool Retry(int ssl_error, std::chrono::milliseconds timeout) const;
+  bool WriteAll(const char* data, size_t size);
+
+  SSL* const ssl_;
+  const int sock_;
+  const std::chrono::milliseconds read_timeout_;
+  const std::chrono::milliseconds write_timeout_;
+  std::string out_;
+  bool failed_ = false;
+  SocketAddresses addresses_;
 };
 
 }  // namespace signet::api

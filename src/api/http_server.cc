@@ -85,22 +85,59 @@ class WorkerPool final : public httplib::TaskQueue {
   std::vector<std::thread> workers_;
 };
 
-// The library's server with its per-connection loop replaced (the virtual the library provides
-// for this): the same sequence of requests on one connection (keep-alive count, idle timeout,
-// stop between requests, shutdown and close at the end), over an HttpConnectionStream. A
-// connection also gives up its worker when another one waits for a worker with all of them
-// busy: a busy one by answering its current request with "Connection: close" (clients reconnect
-// and queue behind), an idle one after kIdleSlice without a request (as at the idle timeout).
-class BufferedServer final : public httplib::Server {
+// The library's server (Base: httplib::Server, or httplib::SSLServer) with its per-connection
+// loop replaced (the virtual the library provides for this): the same sequence of requests on
+// one connection (keep-alive count, idle timeout, stop between requests, shutdown and close at
+// the end), over an HttpConnectionStream or a TlsConnectionStream. A connection also gives up
+// its worker when another one waits for a worker with all of them busy: a busy one, once it has
+// held the worker for kBusySlice, by answering its current request with "Connection: close"
+// (clients reconnect and queue behind), an idle one after kIdleSlice without a request (as at
+// the idle timeout). The busy slice bounds the reconnections while more clients than workers
+// keep sending: without it every response would close its connection, and each request would
+// pay a connect (over TLS, a handshake: ten times fewer requests per second).
+template <typename Base>
+class HandOverServer : public Base {
  public:
   static constexpr std::chrono::milliseconds kIdleSlice{100};
+  static constexpr std::chrono::milliseconds kBusySlice{250};
 
-  explicit BufferedServer(int threads) {
-    new_task_queue = [this, threads] {
+  template <typename... BaseArgs>
+  explicit HandOverServer(int threads, BaseArgs&&... base_args)
+      : Base(std::forward<BaseArgs>(base_args)...) {
+    this->new_task_queue = [this, threads] {
       auto* pool = new WorkerPool(threads);
       pool_.store(pool);
       return pool;
     };
+  }
+
+ protected:
+  std::chrono::milliseconds ReadTimeout() const {
+    return HttpTimeout(this->read_timeout_sec_, this->read_timeout_usec_);
+  }
+  std::chrono::milliseconds WriteTimeout() const {
+    return HttpTimeout(this->write_timeout_sec_, this->write_timeout_usec_);
+  }
+
+  // Serves the connection's requests until it ends; false if one failed.
+  template <typename Stream>
+  bool ServeRequests(Stream& stream) {
+    const std::chrono::seconds idle(this->keep_alive_timeout_sec_);
+    const auto began = std::chrono::steady_clock::now();
+    bool ok = false;
+    for (size_t left = this->keep_alive_max_count_; left > 0 && this->svr_sock_ != INVALID_SOCKET;
+         --left) {
+      if (!WaitForNextRequest(stream, idle)) break;
+      // The clock is read only while a connection waits for a worker.
+      const bool last =
+          left == 1 || (Starved() && std::chrono::steady_clock::now() - began >= kBusySlice);
+      bool connection_closed = false;
+      ok = this->process_request(stream, /*close_connection=*/last, connection_closed, nullptr);
+      // The response goes out now, before the wait for the next request.
+      if (!stream.Flush()) ok = false;
+      if (!ok || connection_closed || last) break;
+    }
+    return ok;
   }
 
  private:
@@ -109,51 +146,69 @@ class BufferedServer final : public httplib::Server {
     return pool != nullptr && pool->Starved();
   }
 
-  // Waits up to `idle` for the next request, in slices of kIdleSlice (SO_RCVTIMEO, so no system
-  // call more while requests keep coming); false when none came, another connection needs the
-  // worker, or the server is stopping (Stop() does not wait out idle clients).
-  bool WaitForNextRequest(HttpConnectionStream& stream, std::chrono::milliseconds idle) const {
+  // Waits up to `idle` for the next request, in slices of kIdleSlice (over plain HTTP with
+  // SO_RCVTIMEO, so no system call more while requests keep coming); false when none came,
+  // another connection needs the worker, or the server is stopping (Stop() does not wait out
+  // idle clients).
+  template <typename Stream>
+  bool WaitForNextRequest(Stream& stream, std::chrono::milliseconds idle) const {
     // The clock is read only once a slice has passed quietly, not per request.
     std::optional<std::chrono::steady_clock::time_point> deadline;
     for (std::chrono::milliseconds wait = std::min(idle, kIdleSlice);;) {
       switch (stream.WaitForRequest(wait)) {
-        case HttpConnectionStream::Wait::kReady:
+        case RequestWait::kReady:
           return true;
-        case HttpConnectionStream::Wait::kFailed:
+        case RequestWait::kFailed:
           return false;
-        case HttpConnectionStream::Wait::kTimedOut:
+        case RequestWait::kTimedOut:
           break;
       }
       const auto now = std::chrono::steady_clock::now();
       if (!deadline) deadline = now + idle - wait;  // the first slice has just passed
       const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(*deadline - now);
-      if (left.count() <= 0 || Starved() || svr_sock_ == INVALID_SOCKET) return false;
+      if (left.count() <= 0 || Starved() || this->svr_sock_ == INVALID_SOCKET) return false;
       wait = std::min(left, kIdleSlice);
     }
-  }
-
-  bool process_and_close_socket(socket_t sock) override {
-    HttpConnectionStream stream(sock, HttpTimeout(read_timeout_sec_, read_timeout_usec_),
-                                HttpTimeout(write_timeout_sec_, write_timeout_usec_));
-    const std::chrono::seconds idle(keep_alive_timeout_sec_);
-    bool ok = false;
-    for (size_t left = keep_alive_max_count_; left > 0 && svr_sock_ != INVALID_SOCKET; --left) {
-      if (!WaitForNextRequest(stream, idle)) break;
-      const bool last = left == 1 || Starved();
-      bool connection_closed = false;
-      ok = process_request(stream, /*close_connection=*/last, connection_closed, nullptr);
-      // The response goes out now, before the wait for the next request.
-      if (!stream.Flush()) ok = false;
-      if (!ok || connection_closed || last) break;
-    }
-    ::shutdown(sock, SHUT_RDWR);
-    ::close(sock);
-    return ok;
   }
 
   // The pool of the listen() under way (the library owns and deletes it). Read only from
   // process_and_close_socket, which runs on that pool's workers, so never once it is gone.
   std::atomic<const WorkerPool*> pool_{nullptr};
+};
+
+class BufferedServer final : public HandOverServer<httplib::Server> {
+ public:
+  explicit BufferedServer(int threads) : HandOverServer(threads) {}
+
+ private:
+  bool process_and_close_socket(socket_t sock) override {
+    HttpConnectionStream stream(sock, ReadTimeout(), WriteTimeout());
+    const bool ok = ServeRequests(stream);
+    ::shutdown(sock, SHUT_RDWR);
+    ::close(sock);
+    return ok;
+  }
+};
+
+// HTTPS: the handshake on the worker that serves the connection (as the library's own loop
+// does), then the same loop over TLS; close_notify when the connection ended well.
+class BufferedTlsServer final : public HandOverServer<httplib::SSLServer> {
+ public:
+  BufferedTlsServer(int threads, const char* certificate_file, const char* key_file)
+      : HandOverServer(threads, certificate_file, key_file) {}
+
+ private:
+  bool process_and_close_socket(socket_t sock) override {
+    bool ok = false;
+    if (auto stream =
+            TlsConnectionStream::Accept(ssl_context(), sock, ReadTimeout(), WriteTimeout())) {
+      ok = ServeRequests(*stream);
+      if (ok) stream->Shutdown();
+    }
+    ::shutdown(sock, SHUT_RDWR);
+    ::close(sock);
+    return ok;
+  }
 };
 
 // The library's listening socket (its protected member, reached through a derived class).
@@ -236,21 +291,27 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Bind(const HttpServerOptions& op
   if (tls != !options.tls_key_file.empty()) {
     return InvalidArgumentError("TLS needs both a certificate file and a key file");
   }
+  const int threads = std::max(4, options.worker_threads);
   if (tls) {
-    auto server = std::make_unique<httplib::SSLServer>(options.tls_certificate_file.c_str(),
-                                                       options.tls_key_file.c_str());
+    const char* certificate = options.tls_certificate_file.c_str();
+    const char* key = options.tls_key_file.c_str();
+    std::unique_ptr<httplib::SSLServer> server;
+    if (options.buffered_connections) {
+      server = std::make_unique<BufferedTlsServer>(threads, certificate, key);
+    } else {
+      server = std::make_unique<httplib::SSLServer>(certificate, key);
+      server->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+    }
     if (!server->is_valid()) {
       return InvalidArgumentError("cannot load the TLS certificate " +
                                   options.tls_certificate_file + " and key " +
                                   options.tls_key_file);
     }
     impl->server = std::move(server);
-  }
-  const int threads = std::max(4, options.worker_threads);
-  if (!tls && options.buffered_connections) {
+  } else if (options.buffered_connections) {
     impl->server = std::make_unique<BufferedServer>(threads);
   } else {
-    if (!tls) impl->server = std::make_unique<httplib::Server>();
+    impl->server = std::make_unique<httplib::Server>();
     impl->server->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   }
   httplib::Server& server = *impl->server;

@@ -3,11 +3,11 @@
 // Tuned for API clients that keep connections alive: TCP_NODELAY, a keep-alive budget of
 // thousands of requests per connection (the library's default closes every 5th request), a
 // worker pool sized for many concurrent keep-alive connections (each occupies a worker while
-// open; over plain HTTP, one waiting for a worker with all of them busy gets one at the next
-// response, which says "Connection: close", or after 100 ms of a connection's idleness), and
-// few system calls per request (api/http_connection.h). The handler sees each request raw (path
-// and query as sent, so SigV4 can be verified) and returns an ApiResponse. Stop() stops
-// accepting and lets in-flight requests finish.
+// open; one waiting for a worker with all of them busy gets one at the next response, which
+// says "Connection: close", or after 100 ms of a connection's idleness, over HTTP and HTTPS
+// alike), and few system calls per request (api/http_connection.h). The handler sees each
+// request raw (path and query as sent, so SigV4 can be verified) and returns an ApiResponse.
+// Stop() stops accepting and lets in-flight requests finish.
 #pragma once
 
 #include <chrono>
@@ -29,15 +29,14 @@ struct HttpServerOptions {
   size_t max_body_bytes = size_t{300} * 1024 * 1024;  // a 250 MB package plus framing
   int worker_threads = 64;
   size_t keep_alive_max_requests = 100000;
-  // An idle keep-alive connection holds a worker; it is closed after this long (sooner over plain
-  // HTTP when another connection waits for the worker or the server stops; over HTTPS this also
-  // bounds how long a graceful shutdown waits for idle clients).
+  // An idle keep-alive connection holds a worker; it is closed after this long (sooner when
+  // another connection waits for the worker or the server stops).
   std::chrono::seconds keep_alive_timeout{5};
   std::chrono::seconds io_timeout{120};
-  // Plain HTTP: serve each connection through api/http_connection.h (one send per response,
-  // no poll per read/write, addresses looked up once per connection). false: the library's own
-  // loop, byte-for-byte the same responses; kept to compare against. HTTPS always uses the
-  // library's.
+  // Serve each connection through api/http_connection.h (one send, or one SSL_write, per
+  // response, no poll per read/write, addresses looked up once per connection, the worker
+  // hand-over above). false: the library's own loop, byte-for-byte the same responses, without
+  // the hand-over; kept to compare against.
   bool buffered_connections = true;
 };
 

@@ -196,6 +196,9 @@ TEST(HttpConnectionStreamTest, ReadTimesOut) {
   EXPECT_EQ(stream.read(&c, 1), -1);
   EXPECT_GE(std::chrono::steady_clock::now() - start, milliseconds(90));
   EXPECT_FALSE(stream.is_readable());
+  // The request it was part of can no longer be told from the next: nothing more is answered.
+  EXPECT_TRUE(stream.failed());
+  EXPECT_EQ(stream.write("x", 1), -1);
 }
 
 TEST(HttpConnectionStreamTest, WriteTimesOutWhenThePeerDoesNotRead) {

@@ -1,21 +1,29 @@
-// HttpServer over real loopback connections, spoken to byte by byte. The buffered connection
-// loop (api/http_connection.h) must answer exactly what the library's own loop answers.
+// HttpServer over real loopback connections, spoken to byte by byte, over HTTP and HTTPS. The
+// buffered connection loop (api/http_connection.h) must answer exactly what the library's own
+// loop answers.
 #include "api/http_server.h"
 
 #include <gtest/gtest.h>
+#include <openssl/pem.h>
+#include <openssl/ssl.h>
 #include <poll.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <fstream>
 #include <future>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "crypto/certificate_builder.h"
+#include "crypto/private_key.h"
 #include "testing/loopback.h"
 #include "testing/temp_dir.h"
 
@@ -48,12 +56,35 @@ class RunningServer {
   bool served_ = false;
 };
 
-// One client connection that reads whole responses (by Content-Length) as raw bytes.
+// A TLS client context that takes any server certificate (the tests' is self-signed).
+SSL_CTX* ClientTlsContext() {
+  static SSL_CTX* const context = [] {
+    SSL_CTX* c = SSL_CTX_new(TLS_client_method());
+    SSL_CTX_set_verify(c, SSL_VERIFY_NONE, nullptr);
+    return c;
+  }();
+  return context;
+}
+
+// One client connection that reads whole responses (by Content-Length) as raw bytes, over TLS
+// when `tls` (the handshake done in the constructor).
 class Connection {
  public:
-  explicit Connection(int port) : fd_(test::ConnectToLoopback(port)) {}
-  ~Connection() { ::close(fd_); }
+  explicit Connection(int port, bool tls = false) : fd_(test::ConnectToLoopback(port)) {
+    if (!tls) return;
+    ssl_ = SSL_new(ClientTlsContext());
+    SSL_set_fd(ssl_, fd_);
+    EXPECT_EQ(SSL_connect(ssl_), 1) << "TLS handshake with port " << port;
+  }
+  ~Connection() {
+    SSL_free(ssl_);
+    ::close(fd_);
+  }
   void Send(const std::string& s) {
+    if (ssl_ != nullptr) {
+      EXPECT_EQ(SSL_write(ssl_, s.data(), static_cast<int>(s.size())), static_cast<int>(s.size()));
+      return;
+    }
     EXPECT_EQ(::send(fd_, s.data(), s.size(), MSG_NOSIGNAL), static_cast<ssize_t>(s.size()));
   }
   // The next response's bytes, head and body; empty if the server closed first.
@@ -78,23 +109,52 @@ class Connection {
   }
   // True if the server closes the connection within `timeout` (nothing more arrives).
   bool ClosedWithin(milliseconds timeout) {
-    pollfd pfd{fd_, POLLIN, 0};
-    if (::poll(&pfd, 1, static_cast<int>(timeout.count())) <= 0) return false;
+    if (!Readable(timeout)) return false;
     char c;
-    return ::recv(fd_, &c, 1, 0) == 0;
+    return Receive(&c, 1) <= 0;
+  }
+  // The bytes that arrive until the server closes the connection; nullopt if it is still open
+  // after `timeout`.
+  std::optional<std::string> BytesUntilClosed(milliseconds timeout) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    std::string bytes;
+    for (;;) {
+      const auto left =
+          std::chrono::duration_cast<milliseconds>(deadline - std::chrono::steady_clock::now());
+      if (left.count() <= 0 || !Readable(left)) return std::nullopt;
+      char chunk[4096];
+      const ssize_t n = Receive(chunk, sizeof(chunk));
+      if (n <= 0) return bytes;
+      bytes.append(chunk, static_cast<size_t>(n));
+    }
   }
 
  private:
-  bool Fill() {
+  bool Readable(milliseconds timeout) {
+    if (ssl_ != nullptr && SSL_pending(ssl_) > 0) return true;
     pollfd pfd{fd_, POLLIN, 0};
-    if (::poll(&pfd, 1, 5000) <= 0) return false;
+    return ::poll(&pfd, 1, static_cast<int>(timeout.count())) > 0;
+  }
+  // As recv: bytes read, 0 at the end of the connection (TLS: close_notify or EOF), -1 failed.
+  ssize_t Receive(char* buffer, size_t size) {
+    if (ssl_ == nullptr) return ::recv(fd_, buffer, size, 0);
+    size_t n = 0;
+    if (SSL_read_ex(ssl_, buffer, size, &n) == 1) return static_cast<ssize_t>(n);
+    const int error = SSL_get_error(ssl_, 0);
+    return error == SSL_ERROR_ZERO_RETURN || error == SSL_ERROR_SYSCALL || error == SSL_ERROR_SSL
+               ? 0
+               : -1;
+  }
+  bool Fill() {
+    if (!Readable(milliseconds(5000))) return false;
     char chunk[1 << 16];
-    const ssize_t n = ::recv(fd_, chunk, sizeof(chunk), 0);
+    const ssize_t n = Receive(chunk, sizeof(chunk));
     if (n <= 0) return false;
     buffer_.append(chunk, static_cast<size_t>(n));
     return true;
   }
   int fd_;
+  SSL* ssl_ = nullptr;
   std::string buffer_;
 };
 
@@ -142,6 +202,34 @@ std::string Post(const std::string& path, const std::string& body) {
 
 class HttpServerTest : public ::testing::Test {
  protected:
+  // A self-signed certificate and its key, for the HTTPS servers.
+  static void SetUpTestSuite() {
+    signal(SIGPIPE, SIG_IGN);  // as signetd: a write to a closed TLS peer must fail, not kill
+    tls_dir_ = new test::TempDir();
+    auto key = crypto::PrivateKey::Generate(crypto::KeyType::kEcP256);
+    ASSERT_TRUE(key.ok());
+    crypto::CertificateTemplate tmpl;
+    tmpl.role = crypto::CertificateRole::kRootCa;
+    tmpl.subject.common_name = "127.0.0.1";
+    tmpl.not_before = SystemClock().Now() - std::chrono::hours(1);
+    tmpl.not_after = SystemClock().Now() + std::chrono::hours(24);
+    auto certificate = crypto::IssueRootCertificate(tmpl, *key);
+    ASSERT_TRUE(certificate.ok());
+    std::ofstream(tls_dir_->path() / "tls.pem") << certificate->ToPem();
+    FILE* out = std::fopen((tls_dir_->path() / "tls.key").c_str(), "w");
+    ASSERT_NE(out, nullptr);
+    EXPECT_EQ(PEM_write_PrivateKey(out, key->raw(), nullptr, nullptr, 0, nullptr, nullptr), 1);
+    std::fclose(out);
+  }
+  static void TearDownTestSuite() {
+    delete tls_dir_;
+    tls_dir_ = nullptr;
+  }
+  static void UseTls(HttpServerOptions& options) {
+    options.tls_certificate_file = tls_dir_->path() / "tls.pem";
+    options.tls_key_file = tls_dir_->path() / "tls.key";
+  }
+
   void SetUp() override {
     std::ofstream(file_) << Pattern(400000);
   }
@@ -149,14 +237,31 @@ class HttpServerTest : public ::testing::Test {
     options.buffered_connections = buffered;
     return RunningServer(options, TestHandler(file_));
   }
+  static test::TempDir* tls_dir_;
+  test::TempDir dir_;
+  std::filesystem::path file_ = dir_.path() / "object";
+};
+test::TempDir* HttpServerTest::tls_dir_ = nullptr;
+
+// The tests that hold over HTTP and HTTPS alike (the parameter: TLS).
+class HttpOrHttpsServerTest : public HttpServerTest, public ::testing::WithParamInterface<bool> {
+ protected:
+  bool tls() const { return GetParam(); }
+  RunningServer Start(bool buffered, HttpServerOptions options = {}) {
+    if (tls()) UseTls(options);
+    return HttpServerTest::Start(buffered, options);
+  }
   RunningServer StartWithKeepAliveTimeout(std::chrono::seconds timeout) {
     HttpServerOptions options;
     options.keep_alive_timeout = timeout;
     return Start(true, options);
   }
-  test::TempDir dir_;
-  std::filesystem::path file_ = dir_.path() / "object";
 };
+
+INSTANTIATE_TEST_SUITE_P(Transport, HttpOrHttpsServerTest, ::testing::Bool(),
+                         [](const ::testing::TestParamInfo<bool>& param) {
+                           return param.param ? "Https" : "Http";
+                         });
 
 // Every request of a keep-alive sequence, of many sizes and kinds, over one connection.
 std::vector<std::pair<std::string, bool>> MixedRequests() {
@@ -178,8 +283,20 @@ std::vector<std::pair<std::string, bool>> MixedRequests() {
   return requests;
 }
 
-std::vector<std::string> Transcript(int port) {
-  Connection connection(port);
+// How long a new connection takes to have GET /bytes/2 answered, from before the connect (over
+// TLS, the handshake itself needs a worker); milliseconds::max() if the answer is wrong.
+milliseconds TimeToAnswerANewConnection(int port, bool tls) {
+  const auto start = std::chrono::steady_clock::now();
+  Connection waiting(port, tls);
+  waiting.Send(Get("/bytes/2"));
+  if (waiting.Response().find("\r\n\r\n" + Pattern(2)) == std::string::npos) {
+    return milliseconds::max();
+  }
+  return std::chrono::duration_cast<milliseconds>(std::chrono::steady_clock::now() - start);
+}
+
+std::vector<std::string> Transcript(int port, bool tls) {
+  Connection connection(port, tls);
   std::vector<std::string> responses;
   for (const auto& [request, head] : MixedRequests()) {
     connection.Send(request);
@@ -188,11 +305,11 @@ std::vector<std::string> Transcript(int port) {
   return responses;
 }
 
-TEST_F(HttpServerTest, BufferedConnectionsAnswerByteForByteAsTheLibrary) {
+TEST_P(HttpOrHttpsServerTest, BufferedConnectionsAnswerByteForByteAsTheLibrary) {
   RunningServer buffered = Start(true);
   RunningServer library = Start(false);
-  const auto ours = Transcript(buffered.port());
-  const auto theirs = Transcript(library.port());
+  const auto ours = Transcript(buffered.port(), tls());
+  const auto theirs = Transcript(library.port(), tls());
   ASSERT_EQ(ours.size(), MixedRequests().size());
   for (size_t i = 0; i < ours.size(); ++i) {
     EXPECT_FALSE(ours[i].empty()) << MixedRequests()[i].first.substr(0, 40);
@@ -214,13 +331,13 @@ TEST_F(HttpServerTest, BufferedConnectionsAnswerByteForByteAsTheLibrary) {
   EXPECT_EQ(ours[9].substr(ours[9].size() - 4), "\r\n\r\n");
 }
 
-TEST_F(HttpServerTest, BadRequestLineAnswers400AsTheLibrary) {
+TEST_P(HttpOrHttpsServerTest, BadRequestLineAnswers400AsTheLibrary) {
   RunningServer buffered = Start(true);
   RunningServer library = Start(false);
   std::string answers[2];
   int ports[2] = {buffered.port(), library.port()};
   for (int i = 0; i < 2; ++i) {
-    Connection connection(ports[i]);
+    Connection connection(ports[i], tls());
     connection.Send("NONSENSE\r\n\r\n");
     answers[i] = connection.Response();
   }
@@ -228,9 +345,9 @@ TEST_F(HttpServerTest, BadRequestLineAnswers400AsTheLibrary) {
   EXPECT_EQ(answers[0], answers[1]);
 }
 
-TEST_F(HttpServerTest, PipelinedRequestsAreAllAnswered) {
+TEST_P(HttpOrHttpsServerTest, PipelinedRequestsAreAllAnswered) {
   RunningServer server = Start(true);
-  Connection connection(server.port());
+  Connection connection(server.port(), tls());
   connection.Send(Get("/bytes/3") + Post("/echo", "pipelined") + Get("/bytes/4"));
   EXPECT_NE(connection.Response().find("\r\n\r\n" + Pattern(3)), std::string::npos);
   const std::string echo = connection.Response();
@@ -238,9 +355,9 @@ TEST_F(HttpServerTest, PipelinedRequestsAreAllAnswered) {
   EXPECT_NE(connection.Response().find("\r\n\r\n" + Pattern(4)), std::string::npos);
 }
 
-TEST_F(HttpServerTest, ContinueIsSentBeforeTheBodyIsRead) {
+TEST_P(HttpOrHttpsServerTest, ContinueIsSentBeforeTheBodyIsRead) {
   RunningServer server = Start(true);
-  Connection connection(server.port());
+  Connection connection(server.port(), tls());
   connection.Send(
       "PUT /echo HTTP/1.1\r\nHost: localhost\r\nContent-Length: 5\r\n"
       "Expect: 100-continue\r\n\r\n");
@@ -251,11 +368,11 @@ TEST_F(HttpServerTest, ContinueIsSentBeforeTheBodyIsRead) {
   EXPECT_EQ(response.substr(response.size() - 5), "hello");
 }
 
-TEST_F(HttpServerTest, KeepAliveBudgetClosesAfterTheLastRequest) {
+TEST_P(HttpOrHttpsServerTest, KeepAliveBudgetClosesAfterTheLastRequest) {
   HttpServerOptions options;
   options.keep_alive_max_requests = 3;
   RunningServer server = Start(true, options);
-  Connection connection(server.port());
+  Connection connection(server.port(), tls());
   for (int i = 0; i < 2; ++i) {
     connection.Send(Get("/bytes/1"));
     EXPECT_NE(connection.Response().find("Keep-Alive: timeout=5, max=3\r\n"), std::string::npos);
@@ -265,17 +382,17 @@ TEST_F(HttpServerTest, KeepAliveBudgetClosesAfterTheLastRequest) {
   EXPECT_TRUE(connection.ClosedWithin(milliseconds(2000)));
 }
 
-TEST_F(HttpServerTest, ConnectionCloseFromTheClientIsHonoured) {
+TEST_P(HttpOrHttpsServerTest, ConnectionCloseFromTheClientIsHonoured) {
   RunningServer server = Start(true);
-  Connection connection(server.port());
+  Connection connection(server.port(), tls());
   connection.Send("GET /bytes/2 HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
   EXPECT_NE(connection.Response().find("Connection: close\r\n"), std::string::npos);
   EXPECT_TRUE(connection.ClosedWithin(milliseconds(2000)));
 }
 
-TEST_F(HttpServerTest, IdleConnectionIsClosedAfterTheKeepAliveTimeout) {
+TEST_P(HttpOrHttpsServerTest, IdleConnectionIsClosedAfterTheKeepAliveTimeout) {
   RunningServer server = StartWithKeepAliveTimeout(std::chrono::seconds(1));
-  Connection connection(server.port());
+  Connection connection(server.port(), tls());
   connection.Send(Get("/bytes/1"));
   EXPECT_FALSE(connection.Response().empty());
   const auto start = std::chrono::steady_clock::now();
@@ -284,9 +401,9 @@ TEST_F(HttpServerTest, IdleConnectionIsClosedAfterTheKeepAliveTimeout) {
   EXPECT_GE(std::chrono::steady_clock::now() - start, milliseconds(900));
 }
 
-TEST_F(HttpServerTest, StopLetsTheRequestInFlightFinish) {
+TEST_P(HttpOrHttpsServerTest, StopLetsTheRequestInFlightFinish) {
   RunningServer server = StartWithKeepAliveTimeout(std::chrono::seconds(1));
-  Connection connection(server.port());
+  Connection connection(server.port(), tls());
   connection.Send(Get("/slow"));
   std::this_thread::sleep_for(milliseconds(100));
   std::thread stopper([&] { server.Stop(); });
@@ -298,9 +415,9 @@ TEST_F(HttpServerTest, StopLetsTheRequestInFlightFinish) {
 }
 
 // An idle keep-alive client does not hold a graceful stop for the keep-alive timeout.
-TEST_F(HttpServerTest, StopDoesNotWaitOutIdleClients) {
+TEST_P(HttpOrHttpsServerTest, StopDoesNotWaitOutIdleClients) {
   RunningServer server = StartWithKeepAliveTimeout(std::chrono::seconds(5));
-  Connection connection(server.port());
+  Connection connection(server.port(), tls());
   connection.Send(Get("/bytes/1"));
   ASSERT_FALSE(connection.Response().empty());
   const auto start = std::chrono::steady_clock::now();
@@ -367,29 +484,25 @@ TEST_F(HttpServerTest, ABurstOfConnectsIsAcceptedAtOnce) {
 // More keep-alive connections than workers: a worker serves one connection for its whole life,
 // so without a hand-over the fifth connection below would wait for the keep-alive timeout (idle
 // holders) or for ever (busy ones).
-TEST_F(HttpServerTest, IdleConnectionsGiveUpTheirWorkersToAWaitingOne) {
+TEST_P(HttpOrHttpsServerTest, IdleConnectionsGiveUpTheirWorkersToAWaitingOne) {
   HttpServerOptions options;
   options.worker_threads = 4;
   options.keep_alive_timeout = std::chrono::seconds(5);
   RunningServer server = Start(true, options);
   std::vector<std::unique_ptr<Connection>> holders;
   for (int i = 0; i < 4; ++i) {
-    holders.push_back(std::make_unique<Connection>(server.port()));
+    holders.push_back(std::make_unique<Connection>(server.port(), tls()));
     holders.back()->Send(Get("/bytes/1"));
     const std::string response = holders.back()->Response();
     ASSERT_NE(response.find("Keep-Alive: timeout=5"), std::string::npos) << response;
   }
-  Connection waiting(server.port());
-  const auto start = std::chrono::steady_clock::now();
-  waiting.Send(Get("/bytes/2"));
-  EXPECT_NE(waiting.Response().find("\r\n\r\n" + Pattern(2)), std::string::npos);
-  EXPECT_LT(std::chrono::steady_clock::now() - start, milliseconds(2000));
+  EXPECT_LT(TimeToAnswerANewConnection(server.port(), tls()), milliseconds(2000));
   int closed = 0;
   for (auto& holder : holders) closed += holder->ClosedWithin(milliseconds(0)) ? 1 : 0;
   EXPECT_GE(closed, 1);
 }
 
-TEST_F(HttpServerTest, BusyConnectionsHandOverWhenOneWaits) {
+TEST_P(HttpOrHttpsServerTest, BusyConnectionsHandOverWhenOneWaits) {
   HttpServerOptions options;
   options.worker_threads = 4;
   RunningServer server = Start(true, options);
@@ -399,7 +512,7 @@ TEST_F(HttpServerTest, BusyConnectionsHandOverWhenOneWaits) {
   std::vector<std::thread> busy;
   for (int i = 0; i < 4; ++i) {
     busy.emplace_back([&] {
-      auto connection = std::make_unique<Connection>(server.port());
+      auto connection = std::make_unique<Connection>(server.port(), tls());
       const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(6);
       while (!stop && std::chrono::steady_clock::now() < give_up) {
         connection->Send(Get("/bytes/1"));
@@ -407,23 +520,99 @@ TEST_F(HttpServerTest, BusyConnectionsHandOverWhenOneWaits) {
         if (response.find("\r\n\r\n" + Pattern(1)) == std::string::npos) ++failures;
         if (response.find("Connection: close\r\n") != std::string::npos) {
           ++handovers;  // the client reconnects and queues behind, as an SDK would
-          connection = std::make_unique<Connection>(server.port());
+          connection = std::make_unique<Connection>(server.port(), tls());
         }
       }
     });
   }
   std::this_thread::sleep_for(milliseconds(200));  // every worker busy with a keep-alive client
-  Connection waiting(server.port());
-  const auto start = std::chrono::steady_clock::now();
-  waiting.Send(Get("/bytes/2"));
-  const std::string response = waiting.Response();
-  const auto took = std::chrono::steady_clock::now() - start;
+  const milliseconds took = TimeToAnswerANewConnection(server.port(), tls());
   stop = true;
   for (auto& t : busy) t.join();
-  EXPECT_NE(response.find("\r\n\r\n" + Pattern(2)), std::string::npos);
   EXPECT_LT(took, milliseconds(2000));
   EXPECT_GE(handovers.load(), 1);
   EXPECT_EQ(failures.load(), 0);
+}
+
+// A busy connection hands its worker over only once it has held it for the busy slice (250 ms):
+// were it at its next response, every request would pay a new connection (over TLS, a
+// handshake) while more clients than workers keep sending.
+TEST_P(HttpOrHttpsServerTest, ABusyConnectionHandsOverOnlyAfterItsSlice) {
+  HttpServerOptions options;
+  options.worker_threads = 4;
+  RunningServer server = Start(true, options);
+  std::atomic<bool> stop{false};
+  std::vector<milliseconds> held(4, milliseconds::max());  // until the connection's handover
+  std::vector<std::thread> busy;
+  for (int i = 0; i < 4; ++i) {
+    busy.emplace_back([&, i] {
+      const auto began = std::chrono::steady_clock::now();
+      Connection connection(server.port(), tls());
+      while (!stop && std::chrono::steady_clock::now() - began < std::chrono::seconds(3)) {
+        connection.Send(Get("/bytes/1"));
+        if (connection.Response().find("Connection: close\r\n") != std::string::npos) {
+          held[i] =
+              std::chrono::duration_cast<milliseconds>(std::chrono::steady_clock::now() - began);
+          return;
+        }
+      }
+    });
+  }
+  std::this_thread::sleep_for(milliseconds(30));  // every worker busy, for 30 ms only
+  const milliseconds took = TimeToAnswerANewConnection(server.port(), tls());
+  stop = true;
+  for (auto& t : busy) t.join();
+  EXPECT_LT(took, milliseconds(2000));
+  const milliseconds first = *std::min_element(held.begin(), held.end());
+  ASSERT_NE(first, milliseconds::max()) << "no busy connection handed its worker over";
+  EXPECT_GE(first, milliseconds(250));
+}
+
+// A request that stops half way is given up after the read timeout (its worker freed).
+TEST_P(HttpOrHttpsServerTest, AStalledRequestIsClosedAfterTheReadTimeout) {
+  HttpServerOptions options;
+  options.io_timeout = std::chrono::seconds(1);
+  RunningServer server = Start(true, options);
+  Connection connection(server.port(), tls());
+  const auto start = std::chrono::steady_clock::now();
+  connection.Send("GET /bytes/1 HTTP/1.1\r\nHost: loc");
+  const auto bytes = connection.BytesUntilClosed(milliseconds(4000));
+  ASSERT_TRUE(bytes.has_value());
+  EXPECT_GE(std::chrono::steady_clock::now() - start, milliseconds(900));
+}
+
+// Over HTTPS, a client that connects and never begins the handshake is closed after the read
+// timeout, as by the library's own loop.
+TEST_F(HttpServerTest, AHandshakeThatNeverBeginsIsClosedAfterTheReadTimeout) {
+  HttpServerOptions options;
+  UseTls(options);
+  options.io_timeout = std::chrono::seconds(1);
+  RunningServer server = Start(true, options);
+  Connection silent(server.port());
+  const auto start = std::chrono::steady_clock::now();
+  const auto bytes = silent.BytesUntilClosed(milliseconds(4000));
+  ASSERT_TRUE(bytes.has_value());
+  EXPECT_TRUE(bytes->empty());
+  EXPECT_GE(std::chrono::steady_clock::now() - start, milliseconds(900));
+}
+
+// A client that does not speak TLS (plain HTTP to the HTTPS port) gets no HTTP answer and its
+// connection is closed at once; the worker it held serves the next connection.
+TEST_F(HttpServerTest, AClientThatDoesNotSpeakTlsIsClosedAndServingGoesOn) {
+  HttpServerOptions options;
+  UseTls(options);
+  options.worker_threads = 4;
+  RunningServer server = Start(true, options);
+  for (int i = 0; i < 6; ++i) {  // more than the workers: each one's worker must come back
+    Connection plain(server.port());
+    plain.Send(Get("/bytes/1"));
+    const auto bytes = plain.BytesUntilClosed(milliseconds(2000));
+    ASSERT_TRUE(bytes.has_value()) << "the failed handshake held the connection open";
+    EXPECT_EQ(bytes->find("HTTP/1.1"), std::string::npos);
+  }
+  Connection tls(server.port(), /*tls=*/true);
+  tls.Send(Get("/bytes/2"));
+  EXPECT_NE(tls.Response().find("\r\n\r\n" + Pattern(2)), std::string::npos);
 }
 
 }  // namespace
