@@ -43,10 +43,19 @@ void LookUpAddress(int sock, Lookup lookup, std::string& ip, int& port) {
   port = found_port;
 }
 
-// poll() for `events` on `sock` up to `timeout`, retried across signals; the poll result.
-int PollSocket(int sock, short events, milliseconds timeout, short* revents) {
+}  // namespace
+
+milliseconds HttpTimeout(time_t seconds, time_t microseconds) {
+  return std::chrono::duration_cast<milliseconds>(std::chrono::seconds(seconds) +
+                                                  std::chrono::microseconds(microseconds));
+}
+
+ConnectionStream::ConnectionStream(int sock, milliseconds read_timeout, milliseconds write_timeout)
+    : sock_(sock), read_timeout_(read_timeout), write_timeout_(write_timeout) {}
+
+int ConnectionStream::Poll(short events, milliseconds timeout, short* revents) const {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
-  pollfd pfd{sock, events, 0};
+  pollfd pfd{sock_, events, 0};
   for (;;) {
     const auto left =
         std::chrono::duration_cast<milliseconds>(deadline - std::chrono::steady_clock::now());
@@ -58,36 +67,38 @@ int PollSocket(int sock, short events, milliseconds timeout, short* revents) {
   }
 }
 
-// As the library's is_writable: writable within `timeout` and the peer has not gone away.
-bool PeerTakesWrites(int sock, milliseconds timeout) {
+// As the library's: writable within the write timeout and the peer has not gone away.
+bool ConnectionStream::is_writable() const {
+  if (failed_) return false;
   short revents = 0;
-  if (PollSocket(sock, POLLOUT | POLLRDHUP, timeout, &revents) <= 0) return false;
+  if (Poll(POLLOUT | POLLRDHUP, write_timeout_, &revents) <= 0) return false;
   return (revents & (POLLRDHUP | POLLHUP | POLLERR | POLLNVAL)) == 0;
 }
 
-}  // namespace
-
-milliseconds HttpTimeout(time_t seconds, time_t microseconds) {
-  return std::chrono::duration_cast<milliseconds>(std::chrono::seconds(seconds) +
-                                                  std::chrono::microseconds(microseconds));
+ssize_t ConnectionStream::write(const char* ptr, size_t size) {
+  if (failed_) return -1;
+  if (out_.size() + size <= kMaxBuffered) {
+    out_.append(ptr, size);
+    return static_cast<ssize_t>(size);
+  }
+  const bool sent = Send(out_.data(), out_.size(), ptr, size);
+  out_.clear();
+  return sent ? static_cast<ssize_t>(size) : -1;
 }
 
-HttpConnectionStream::HttpConnectionStream(int sock, milliseconds read_timeout,
-                                           milliseconds write_timeout)
-    : sock_(sock), read_timeout_(read_timeout), write_timeout_(write_timeout) {}
-
-void SocketAddresses::Remote(int sock, std::string& ip, int& port) const {
-  Get(remote_, sock, ::getpeername, ip, port);
+bool ConnectionStream::Flush() {
+  if (failed_) return false;
+  if (out_.empty()) return true;
+  const bool sent = Send(out_.data(), out_.size(), nullptr, 0);
+  out_.clear();
+  return sent;
 }
 
-void SocketAddresses::Local(int sock, std::string& ip, int& port) const {
-  Get(local_, sock, ::getsockname, ip, port);
-}
-
-void SocketAddresses::Get(Address& address, int sock, Lookup lookup, std::string& ip, int& port) {
+void ConnectionStream::CopyAddress(Address& address, Lookup lookup, std::string& ip,
+                                   int& port) const {
   if (!address.looked_up) {
     address.looked_up = true;
-    LookUpAddress(sock, lookup, address.ip, address.port);
+    LookUpAddress(sock_, lookup, address.ip, address.port);
   }
   if (address.port >= 0) {
     ip = address.ip;
@@ -95,9 +106,17 @@ void SocketAddresses::Get(Address& address, int sock, Lookup lookup, std::string
   }
 }
 
-int HttpConnectionStream::Poll(short events, milliseconds timeout, short* revents) const {
-  return PollSocket(sock_, events, timeout, revents);
+void ConnectionStream::get_remote_ip_and_port(std::string& ip, int& port) const {
+  CopyAddress(remote_, ::getpeername, ip, port);
 }
+
+void ConnectionStream::get_local_ip_and_port(std::string& ip, int& port) const {
+  CopyAddress(local_, ::getsockname, ip, port);
+}
+
+HttpConnectionStream::HttpConnectionStream(int sock, milliseconds read_timeout,
+                                           milliseconds write_timeout)
+    : ConnectionStream(sock, read_timeout, write_timeout) {}
 
 HttpConnectionStream::Wait HttpConnectionStream::WaitForRequest(milliseconds idle) {
   if (in_begin_ < in_end_) return Wait::kReady;
@@ -130,10 +149,6 @@ HttpConnectionStream::Wait HttpConnectionStream::WaitForRequest(milliseconds idl
 
 bool HttpConnectionStream::is_readable() const {
   return in_begin_ < in_end_ || Poll(POLLIN, read_timeout_, nullptr) > 0;
-}
-
-bool HttpConnectionStream::is_writable() const {
-  return !failed_ && PeerTakesWrites(sock_, write_timeout_);
 }
 
 char* HttpConnectionStream::InputBuffer() {
@@ -174,27 +189,8 @@ ssize_t HttpConnectionStream::read(char* ptr, size_t size) {
   return static_cast<ssize_t>(n);
 }
 
-ssize_t HttpConnectionStream::write(const char* ptr, size_t size) {
-  if (failed_) return -1;
-  if (out_.size() + size <= kMaxBuffered) {
-    out_.append(ptr, size);
-    return static_cast<ssize_t>(size);
-  }
-  const bool sent = SendAll(out_.data(), out_.size(), ptr, size);
-  out_.clear();
-  return sent ? static_cast<ssize_t>(size) : -1;
-}
-
-bool HttpConnectionStream::Flush() {
-  if (failed_) return false;
-  if (out_.empty()) return true;
-  const bool sent = SendAll(out_.data(), out_.size(), nullptr, 0);
-  out_.clear();
-  return sent;
-}
-
-bool HttpConnectionStream::SendAll(const char* head, size_t head_size, const char* tail,
-                                   size_t tail_size) {
+bool HttpConnectionStream::Send(const char* head, size_t head_size, const char* tail,
+                                size_t tail_size) {
   iovec iov[2] = {{const_cast<char*>(head), head_size}, {const_cast<char*>(tail), tail_size}};
   iovec* next = head_size > 0 ? iov : iov + 1;
   const iovec* const end = tail_size > 0 ? iov + 2 : iov + 1;
@@ -226,14 +222,6 @@ bool HttpConnectionStream::SendAll(const char* head, size_t head_size, const cha
   return true;
 }
 
-void HttpConnectionStream::get_remote_ip_and_port(std::string& ip, int& port) const {
-  addresses_.Remote(sock_, ip, port);
-}
-
-void HttpConnectionStream::get_local_ip_and_port(std::string& ip, int& port) const {
-  addresses_.Local(sock_, ip, port);
-}
-
 std::unique_ptr<TlsConnectionStream> TlsConnectionStream::Accept(SSL_CTX* context, int sock,
                                                                  milliseconds read_timeout,
                                                                  milliseconds write_timeout) {
@@ -257,7 +245,6 @@ std::unique_ptr<TlsConnectionStream> TlsConnectionStream::Accept(SSL_CTX* contex
         std::chrono::duration_cast<milliseconds>(deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0 || !stream->Retry(SSL_get_error(ssl, done), left)) {
       ERR_clear_error();
-      stream->failed_ = true;
       return nullptr;
     }
   }
@@ -265,7 +252,7 @@ std::unique_ptr<TlsConnectionStream> TlsConnectionStream::Accept(SSL_CTX* contex
 
 TlsConnectionStream::TlsConnectionStream(SSL* ssl, int sock, milliseconds read_timeout,
                                          milliseconds write_timeout)
-    : ssl_(ssl), sock_(sock), read_timeout_(read_timeout), write_timeout_(write_timeout) {}
+    : ConnectionStream(sock, read_timeout, write_timeout), ssl_(ssl) {}
 
 TlsConnectionStream::~TlsConnectionStream() { SSL_free(ssl_); }
 
@@ -278,22 +265,18 @@ bool TlsConnectionStream::Retry(int ssl_error, milliseconds timeout) const {
   } else {
     return false;
   }
-  return PollSocket(sock_, events, timeout, nullptr) > 0;
+  return Poll(events, timeout, nullptr) > 0;
 }
 
 TlsConnectionStream::Wait TlsConnectionStream::WaitForRequest(milliseconds idle) {
   if (failed_) return Wait::kFailed;
   if (SSL_has_pending(ssl_) == 1) return Wait::kReady;
-  const int n = PollSocket(sock_, POLLIN, idle, nullptr);
+  const int n = Poll(POLLIN, idle, nullptr);
   return n > 0 ? Wait::kReady : n == 0 ? Wait::kTimedOut : Wait::kFailed;
 }
 
 bool TlsConnectionStream::is_readable() const {
-  return SSL_has_pending(ssl_) == 1 || PollSocket(sock_, POLLIN, read_timeout_, nullptr) > 0;
-}
-
-bool TlsConnectionStream::is_writable() const {
-  return !failed_ && PeerTakesWrites(sock_, write_timeout_);
+  return SSL_has_pending(ssl_) == 1 || Poll(POLLIN, read_timeout_, nullptr) > 0;
 }
 
 ssize_t TlsConnectionStream::read(char* ptr, size_t size) {
@@ -314,22 +297,9 @@ ssize_t TlsConnectionStream::read(char* ptr, size_t size) {
   }
 }
 
-ssize_t TlsConnectionStream::write(const char* ptr, size_t size) {
-  if (failed_) return -1;
-  if (out_.size() + size <= kMaxBuffered) {
-    out_.append(ptr, size);
-    return static_cast<ssize_t>(size);
-  }
-  if (!Flush() || !WriteAll(ptr, size)) return -1;
-  return static_cast<ssize_t>(size);
-}
-
-bool TlsConnectionStream::Flush() {
-  if (failed_) return false;
-  if (out_.empty()) return true;
-  const bool written = WriteAll(out_.data(), out_.size());
-  out_.clear();
-  return written;
+bool TlsConnectionStream::Send(const char* head, size_t head_size, const char* tail,
+                               size_t tail_size) {
+  return WriteAll(head, head_size) && WriteAll(tail, tail_size);
 }
 
 bool TlsConnectionStream::WriteAll(const char* data, size_t size) {
@@ -350,14 +320,6 @@ bool TlsConnectionStream::WriteAll(const char* data, size_t size) {
 
 void TlsConnectionStream::Shutdown() {
   if (!failed_ && SSL_shutdown(ssl_) < 0) ERR_clear_error();
-}
-
-void TlsConnectionStream::get_remote_ip_and_port(std::string& ip, int& port) const {
-  addresses_.Remote(sock_, ip, port);
-}
-
-void TlsConnectionStream::get_local_ip_and_port(std::string& ip, int& port) const {
-  addresses_.Local(sock_, ip, port);
 }
 
 }  // namespace signet::api

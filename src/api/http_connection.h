@@ -42,19 +42,52 @@ namespace signet::api {
 // A timeout as the library keeps it (seconds and microseconds), for the streams below.
 std::chrono::milliseconds HttpTimeout(time_t seconds, time_t microseconds);
 
-// What waiting for a connection's next request found.
-enum class RequestWait {
-  kReady,     // bytes of the next request arrived (or EOF, which the request parser then sees)
-  kTimedOut,  // nothing arrived within the wait
-  kFailed,    // the connection failed
-};
-
-// A connected socket's addresses, each looked up once, formatted as the library formats
-// REMOTE_ADDR and LOCAL_ADDR (numeric host; ip and port stay as they were if the lookup fails).
-class SocketAddresses {
+// What the two streams below share: the socket and its timeouts, output buffered until the
+// request is done (or until more than kMaxBuffered waits), the failed state, the addresses
+// looked up once, and the library's Stream calls that do not depend on the transport. Each
+// stream supplies how bytes leave (Send) and how they arrive.
+class ConnectionStream : public httplib::Stream {
  public:
-  void Remote(int sock, std::string& ip, int& port) const;
-  void Local(int sock, std::string& ip, int& port) const;
+  // Output beyond this is sent at once instead of waiting for the end of the request.
+  static constexpr size_t kMaxBuffered = size_t{64} * 1024;
+
+  // What waiting for the next request found.
+  enum class Wait {
+    kReady,     // bytes of the next request arrived (or EOF, which the request parser then sees)
+    kTimedOut,  // nothing arrived within the wait
+    kFailed,    // the connection failed
+  };
+
+  ConnectionStream(const ConnectionStream&) = delete;
+  ConnectionStream& operator=(const ConnectionStream&) = delete;
+
+  // Sends everything buffered. False if the connection failed or a send timed out.
+  bool Flush();
+  // A send, or a read within a request, failed or timed out: every read, write and flush fails
+  // from then on, so that nothing is answered on a connection whose request was cut.
+  bool failed() const { return failed_; }
+
+  // httplib::Stream.
+  bool is_writable() const override;
+  ssize_t write(const char* ptr, size_t size) override;
+  void get_remote_ip_and_port(std::string& ip, int& port) const override;
+  void get_local_ip_and_port(std::string& ip, int& port) const override;
+  int socket() const override { return sock_; }
+
+ protected:
+  ConnectionStream(int sock, std::chrono::milliseconds read_timeout,
+                   std::chrono::milliseconds write_timeout);
+  ~ConnectionStream() override = default;
+
+  // Sends `head` then `tail` completely; on failure (or timeout) sets failed_ and returns false.
+  virtual bool Send(const char* head, size_t head_size, const char* tail, size_t tail_size) = 0;
+  // poll() for `events` up to `timeout`, retried across signals; the poll result.
+  int Poll(short events, std::chrono::milliseconds timeout, short* revents) const;
+
+  const int sock_;
+  const std::chrono::milliseconds read_timeout_;
+  const std::chrono::milliseconds write_timeout_;
+  bool failed_ = false;
 
  private:
   struct Address {
@@ -63,67 +96,45 @@ class SocketAddresses {
     int port = -1;
   };
   using Lookup = int (*)(int, sockaddr*, socklen_t*);  // getpeername or getsockname
-  static void Get(Address& address, int sock, Lookup lookup, std::string& ip, int& port);
+  // As the library formats REMOTE_ADDR and LOCAL_ADDR (numeric host; ip and port stay as they
+  // were if the lookup fails), looked up on first use.
+  void CopyAddress(Address& address, Lookup lookup, std::string& ip, int& port) const;
+
+  std::string out_;
   mutable Address remote_;
   mutable Address local_;
 };
 
-class HttpConnectionStream final : public httplib::Stream {
+class HttpConnectionStream final : public ConnectionStream {
  public:
-  // Output beyond this is sent at once instead of waiting for the end of the request.
-  static constexpr size_t kMaxBuffered = size_t{64} * 1024;
   // recv size for reads smaller than this (larger reads go straight to the caller's buffer).
   static constexpr size_t kReadBuffer = size_t{64} * 1024;
 
   HttpConnectionStream(int sock, std::chrono::milliseconds read_timeout,
                        std::chrono::milliseconds write_timeout);
-  HttpConnectionStream(const HttpConnectionStream&) = delete;
-  HttpConnectionStream& operator=(const HttpConnectionStream&) = delete;
 
-  using Wait = RequestWait;
   // Waits up to `idle` for the next request and reads what has arrived of it. Buffered input
   // counts as arrived. Call after Flush: it does not send.
   Wait WaitForRequest(std::chrono::milliseconds idle);
-  // Sends everything buffered. False if the connection failed or a send timed out.
-  bool Flush();
-  // A send, or a read within a request, failed or timed out: every read, write and flush fails
-  // from then on, so that nothing is answered on a connection whose request was cut.
-  bool failed() const { return failed_; }
 
   // httplib::Stream.
   bool is_readable() const override;
-  bool is_writable() const override;
   ssize_t read(char* ptr, size_t size) override;
-  ssize_t write(const char* ptr, size_t size) override;
-  void get_remote_ip_and_port(std::string& ip, int& port) const override;
-  void get_local_ip_and_port(std::string& ip, int& port) const override;
-  int socket() const override { return sock_; }
 
  private:
   char* InputBuffer();  // in_, allocated on first use
   ssize_t Receive(char* ptr, size_t size);
-  // Sends `head` then `tail` completely (one sendmsg when the socket takes it all).
-  bool SendAll(const char* head, size_t head_size, const char* tail, size_t tail_size);
-  // poll() for `events` up to `timeout`, retried across signals; the poll result.
-  int Poll(short events, std::chrono::milliseconds timeout, short* revents) const;
+  // One sendmsg when the socket takes it all.
+  bool Send(const char* head, size_t head_size, const char* tail, size_t tail_size) override;
 
-  const int sock_;
-  const std::chrono::milliseconds read_timeout_;
-  const std::chrono::milliseconds write_timeout_;
   std::unique_ptr<char[]> in_;  // kReadBuffer bytes, once the first read needs them
   size_t in_begin_ = 0;
   size_t in_end_ = 0;
-  std::string out_;
-  bool failed_ = false;
   std::chrono::milliseconds receive_timeout_{-1};  // SO_RCVTIMEO as last set by us
-  SocketAddresses addresses_;
 };
 
-class TlsConnectionStream final : public httplib::Stream {
+class TlsConnectionStream final : public ConnectionStream {
  public:
-  // Output beyond this is written at once instead of waiting for the end of the request.
-  static constexpr size_t kMaxBuffered = HttpConnectionStream::kMaxBuffered;
-
   // The server's side of the handshake on the accepted `sock`, which is made non-blocking;
   // null if the handshake fails or takes longer than `read_timeout`. Leaves OpenSSL's error
   // queue of this thread empty, whatever happens.
@@ -131,27 +142,15 @@ class TlsConnectionStream final : public httplib::Stream {
                                                      std::chrono::milliseconds read_timeout,
                                                      std::chrono::milliseconds write_timeout);
   ~TlsConnectionStream() override;
-  TlsConnectionStream(const TlsConnectionStream&) = delete;
-  TlsConnectionStream& operator=(const TlsConnectionStream&) = delete;
 
-  using Wait = RequestWait;
   // As HttpConnectionStream's: decrypted or received bytes not yet read count as arrived.
   Wait WaitForRequest(std::chrono::milliseconds idle);
-  // Writes everything buffered. False if the connection failed or a write timed out.
-  bool Flush();
   // Ends the session with a close_notify, without waiting for the peer's, unless it failed.
   void Shutdown();
-  // As HttpConnectionStream's.
-  bool failed() const { return failed_; }
 
   // httplib::Stream.
   bool is_readable() const override;
-  bool is_writable() const override;
   ssize_t read(char* ptr, size_t size) override;
-  ssize_t write(const char* ptr, size_t size) override;
-  void get_remote_ip_and_port(std::string& ip, int& port) const override;
-  void get_local_ip_and_port(std::string& ip, int& port) const override;
-  int socket() const override { return sock_; }
 
  private:
   TlsConnectionStream(SSL* ssl, int sock, std::chrono::milliseconds read_timeout,
@@ -159,15 +158,11 @@ class TlsConnectionStream final : public httplib::Stream {
   // After an SSL call failed with `ssl_error`: waits up to `timeout` for the socket to become
   // what the call wants (readable or writable); false if it is another error or times out.
   bool Retry(int ssl_error, std::chrono::milliseconds timeout) const;
+  // Each part with one SSL_write_ex.
+  bool Send(const char* head, size_t head_size, const char* tail, size_t tail_size) override;
   bool WriteAll(const char* data, size_t size);
 
   SSL* const ssl_;
-  const int sock_;
-  const std::chrono::milliseconds read_timeout_;
-  const std::chrono::milliseconds write_timeout_;
-  std::string out_;
-  bool failed_ = false;
-  SocketAddresses addresses_;
 };
 
 }  // namespace signet::api

@@ -156,11 +156,11 @@ class HandOverServer : public Base {
     std::optional<std::chrono::steady_clock::time_point> deadline;
     for (std::chrono::milliseconds wait = std::min(idle, kIdleSlice);;) {
       switch (stream.WaitForRequest(wait)) {
-        case RequestWait::kReady:
+        case ConnectionStream::Wait::kReady:
           return true;
-        case RequestWait::kFailed:
+        case ConnectionStream::Wait::kFailed:
           return false;
-        case RequestWait::kTimedOut:
+        case ConnectionStream::Wait::kTimedOut:
           break;
       }
       const auto now = std::chrono::steady_clock::now();
